@@ -1,0 +1,48 @@
+# defnews: `make demo` and `make test` work on a fresh machine (they install what they need).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+# Use the machine's uv when it has one; otherwise bring our own from PyPI into .tools/.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: help install demo test lint unit clean
+
+help:
+	@echo "make install   create .venv with every pinned dependency (idempotent)"
+	@echo "make demo      the sample feeds on loopback through Airflow, DuckDB, dbt and GX; prints a summary"
+	@echo "make test      install, lint, then the whole test suite"
+	@echo "make lint      ruff (with Airflow's AIR rules) and sqlfluff on dbt_project/"
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f) dbt_project/dbt_project.yml
+	$(BIN)/defnews manifest --data-dir data
+
+install: $(VENV)/.installed dbt_project/target/manifest.json
+
+demo: install
+	$(BIN)/defnews demo --data-dir data
+
+lint: install
+	$(BIN)/ruff check ingest expectations dags tests samples
+	$(BIN)/ruff format --check ingest expectations dags tests samples
+	cd dbt_project && DEFNEWS_WAREHOUSE=$(CURDIR)/data/lint.duckdb ../$(BIN)/sqlfluff lint models --processes 1
+
+test: install lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf data .pytest_cache .ruff_cache .mypy_cache dbt_project/target dbt_project/logs

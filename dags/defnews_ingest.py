@@ -1,0 +1,61 @@
+"""
+### defnews_ingest
+
+One micro-batch of the raw layer, every 15 minutes by default (`DEFNEWS_INGEST_SCHEDULE`).
+
+`plan` reads the catalog and each feed's stored validators; one mapped `fetch` per feed
+does a conditional GET and lands the body (no database access, so they run in parallel);
+`load` parses, normalises, validates (GX) and loads the whole batch in one transaction.
+Every task that opens the DuckDB warehouse runs in the one-slot `duckdb_writer` pool.
+The load updates the `defnews_raw` asset, which schedules `defnews_transform`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+import pendulum
+from airflow.sdk import Asset, dag, task
+
+RAW = Asset(name="defnews_raw", uri="x-defnews://warehouse/raw")
+WRITER_POOL = "duckdb_writer"
+DEFAULT_ARGS = {"owner": "defnews", "retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True}
+
+
+@dag(
+    dag_id="defnews_ingest",
+    schedule=os.environ.get("DEFNEWS_INGEST_SCHEDULE", "*/15 * * * *"),
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["defnews", "ingest"],
+    doc_md=__doc__,
+)
+def defnews_ingest() -> None:
+    @task(pool=WRITER_POOL)
+    def plan() -> list[dict[str, Any]]:
+        from ingest.tasks import plan_feeds
+
+        return plan_feeds()
+
+    @task(max_active_tis_per_dagrun=16)
+    def fetch(feed: dict[str, Any]) -> dict[str, Any]:
+        from ingest.tasks import fetch_feed
+
+        return fetch_feed(feed)
+
+    @task(pool=WRITER_POOL, outlets=[RAW])
+    def load(fetches: list[dict[str, Any]], **context: Any) -> dict[str, Any]:
+        from ingest.tasks import load_fetches
+
+        stats = load_fetches(list(fetches))
+        context["outlet_events"][RAW].extra = {k: stats[k] for k in ("articles_new", "feeds_ok", "feeds_failed")}
+        return stats
+
+    load(fetch.expand(feed=plan()))
+
+
+defnews_ingest()

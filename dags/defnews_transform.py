@@ -1,0 +1,71 @@
+"""
+### defnews_transform
+
+Runs when `defnews_ingest` updates the `defnews_raw` asset: the dbt project through
+astronomer-cosmos (one task per model, its tests right after it), rendered from the
+manifest compiled ahead (`defnews manifest`), so no dbt command runs when the DAG is
+parsed; then `publish` copies the marts to `analytics.duckdb` and Parquet and
+updates the `defnews_marts` asset. Every task runs in the `duckdb_writer` pool.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pendulum
+from airflow.sdk import Asset, dag, task
+
+RAW = Asset(name="defnews_raw", uri="x-defnews://warehouse/raw")
+MARTS = Asset(name="defnews_marts", uri="x-defnews://analytics/marts")
+WRITER_POOL = "duckdb_writer"
+DEFAULT_ARGS = {"owner": "defnews", "retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True}
+
+
+def dbt_task_group() -> Any:
+    """The cosmos task group; cosmos is imported here, when the DAG is built, not at module import."""
+    from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import InvocationMode, LoadMode
+
+    from ingest.settings import load_settings
+    from ingest.transform import dbt_env
+
+    settings = load_settings()
+    project = settings.dbt_project_dir
+    manifest = project / "target" / "manifest.json"
+    if not manifest.exists():
+        raise FileNotFoundError(f"{manifest} is missing: run `defnews manifest` (make install does)")
+    return DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(dbt_project_path=project, manifest_path=manifest, env_vars=dbt_env(settings)),
+        profile_config=ProfileConfig(profile_name="defnews", target_name="local", profiles_yml_filepath=project / "profiles.yml"),
+        execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST),
+        operator_args={"pool": WRITER_POOL, "install_deps": False},
+        default_args=DEFAULT_ARGS,
+    )
+
+
+@dag(
+    dag_id="defnews_transform",
+    schedule=[RAW],
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["defnews", "transform", "dbt"],
+    doc_md=__doc__,
+)
+def defnews_transform() -> None:
+    @task(pool=WRITER_POOL, outlets=[MARTS])
+    def publish(**context: Any) -> dict[str, Any]:
+        from ingest.tasks import publish_marts
+
+        published = publish_marts()
+        context["outlet_events"][MARTS].extra = {"tables": published["tables"]}
+        return published
+
+    dbt_task_group() >> publish()
+
+
+defnews_transform()

@@ -1,0 +1,27 @@
+with
+
+source as (
+    select * from {{ source('raw', 'articles') }}
+),
+
+renamed as (
+    select
+        article_id,
+        feed_id,
+        url,
+        guid,
+        title,
+        published_at,
+        cast(timezone('UTC', published_at) as date) as published_day,
+        date_flag,
+        language,
+        author,
+        content_hash,
+        story_key as story_id,
+        first_seen_at,
+        last_seen_at,
+        extractor_version
+    from source
+)
+
+select * from renamed

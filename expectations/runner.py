@@ -1,0 +1,113 @@
+"""Run a suite on a batch (a pandas DataFrame) through a GX file context.
+
+GX 1.24's SQL datasource returns empty metric rows on DuckDB (ARCHITECTURE.md),
+so batches are validated as DataFrames before they are loaded. Results are kept
+by the file context under `<data dir>/gx/`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROW_KEY = "row_key"
+DATASOURCE = "defnews_batches"
+
+
+@dataclass
+class RowFailure:
+    row_key: int
+    rule: str
+    column: str | None
+    value: str | None
+
+
+@dataclass
+class SuiteOutcome:
+    suite: str
+    success: bool
+    evaluated: int
+    row_failures: list[RowFailure] = field(default_factory=list)
+    structural_failures: list[str] = field(default_factory=list)
+    run_id: str | None = None
+
+
+def _context(project_dir: Path) -> Any:
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    project_dir.mkdir(parents=True, exist_ok=True)
+    context = gx.get_context(mode="file", project_root_dir=str(project_dir))
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    return context
+
+
+def _batch_definition(context: Any, asset_name: str) -> Any:
+    datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
+    try:
+        asset = datasource.get_asset(asset_name)
+    except LookupError:
+        asset = datasource.add_dataframe_asset(asset_name)
+    try:
+        return asset.get_batch_definition("whole_batch")
+    except (KeyError, LookupError):
+        return asset.add_batch_definition_whole_dataframe("whole_batch")
+
+
+def _rule(config: Any) -> str:
+    kwargs = config.kwargs
+    return config.type + (f"({kwargs['column']})" if "column" in kwargs else "")
+
+
+def _row_failures(result: Any) -> list[RowFailure]:
+    column = result.expectation_config.kwargs.get("column")
+    failures = []
+    for item in result.result.get("unexpected_index_list") or ():
+        value = item.get(column) if column else None
+        failures.append(
+            RowFailure(int(item[ROW_KEY]), _rule(result.expectation_config), column, None if value is None else str(value)[:500])
+        )
+    return failures
+
+
+def run_suite(project_dir: Path, suite_name: str, frame: Any, row_level: list[Any], structural: list[Any]) -> SuiteOutcome:
+    """Validate `frame` (which must carry a unique `row_key` column) against both severities."""
+    import great_expectations as gx
+
+    context = _context(project_dir)
+    for expectation in structural:
+        expectation.meta = {**(expectation.meta or {}), "severity": "structural"}
+    suite = gx.ExpectationSuite(name=suite_name, expectations=[*structural, *row_level])
+    suite = context.suites.add_or_update(suite)
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=suite_name, data=_batch_definition(context, suite_name), suite=suite)
+    )
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=f"{suite_name}_checkpoint",
+            validation_definitions=[definition],
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_KEY]},
+        )
+    )
+    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    outcome = SuiteOutcome(suite=suite_name, success=bool(result.success), evaluated=len(frame), run_id=str(result.run_id))
+    for validation in result.run_results.values():
+        for item in validation.results:
+            if item.success:
+                continue
+            if item.exception_info and item.exception_info.get("raised_exception"):
+                outcome.structural_failures.append(
+                    f"{_rule(item.expectation_config)} raised: {item.exception_info.get('exception_message')}"
+                )
+            elif (item.expectation_config.meta or {}).get("severity") == "structural":
+                outcome.structural_failures.append(f"{_rule(item.expectation_config)} failed: {_observed(item)}")
+            else:
+                outcome.row_failures.extend(_row_failures(item))
+    return outcome
+
+
+def _observed(item: Any) -> str:
+    res = item.result or {}
+    return str(res.get("details") or res.get("observed_value") or res.get("partial_unexpected_list") or "")[:300]

@@ -1,0 +1,185 @@
+"""`defnews`: the command line. Thin: parse arguments, call `pipeline`, print, set the exit status.
+
+Exit status 0 when the run completed (failed feeds are recorded, not fatal);
+1 with a one-line reason on stderr when it could not complete or a batch failed
+a blocking quality check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ingest.settings import Settings, load_settings
+
+log = logging.getLogger("defnews")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(getattr(args, "data_dir", None), getattr(args, "feeds", None))
+
+
+def _print_stats(stats: Any, settings: Settings) -> None:
+    from ingest.report import format_summary, summarise
+
+    print(format_summary(stats.as_dict(), summarise(settings.analytics)))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ingest.pipeline import run_microbatch
+
+    settings = _settings(args)
+    _print_stats(run_microbatch(settings), settings)
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from ingest.pipeline import run_microbatch
+
+    settings = _settings(args)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        log.warning("signal %s: finishing the batch in hand, then exiting", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    while not stop.is_set():
+        stats = run_microbatch(settings)
+        print(json.dumps({"at": datetime.now(UTC).isoformat(), **stats.as_dict()}), flush=True)
+        stop.wait(args.interval)
+    return 0
+
+
+def cmd_ingest_files(args: argparse.Namespace) -> int:
+    from ingest.pipeline import files_as_fetches, process_and_load
+
+    settings = _settings(args)
+    paths: list[Path] = []
+    for raw in args.paths:
+        path = Path(raw)
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist")
+        paths.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+    feeds, fetches = files_as_fetches(paths, settings)
+    stats = process_and_load(settings, feeds, fetches, source="files", record_fetches=False)
+    print(json.dumps(stats.as_dict()))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from ingest.extract import extract, load_gazetteer
+    from ingest.normalize import clean_text
+
+    gaz = load_gazetteer()
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"stdin line {number} is not JSON: {exc}") from exc
+        found = extract(gaz, str(doc.get("id", number)), clean_text(doc.get("title") or ""), clean_text(doc.get("text") or ""))
+        actors = [{"id": a, "name": gaz.actor(a).name, "type": gaz.actor(a).type} for a in found.actor_ids()]
+        topics = [{"id": t, "name": gaz.topic(t).name} for t in found.topic_ids()]
+        print(json.dumps({"id": doc.get("id"), "actors": actors, "topics": topics}, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _date(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC) if "T" not in value else datetime.fromisoformat(value)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from ingest.pipeline import replay
+
+    stats = replay(_settings(args), args.since and _date(args.since), args.until and _date(args.until))
+    print(json.dumps(stats.as_dict()))
+    return 0
+
+
+def cmd_serve_feeds(args: argparse.Namespace) -> int:
+    from ingest.serve import FeedServer
+
+    with FeedServer(Path(args.dir), args.port) as server:
+        print(f"serving {args.dir} at {server.base_url}/ (Ctrl-C to stop)", flush=True)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+    return 0
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from ingest.transform import compile_manifest
+
+    print(compile_manifest(_settings(args)))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ingest.demo import run_demo
+
+    print(run_demo(_settings(args)))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="defnews", description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help_text: str, data: bool = True, feeds: bool = False
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        if data:
+            p.add_argument("--data-dir", help="data folder (default ./data or $DEFNEWS_DATA_DIR)")
+        if feeds:
+            p.add_argument("--feeds", help="feed catalog YAML (default config/feeds.yaml or $DEFNEWS_FEEDS)")
+        return p
+
+    add("run", cmd_run, "one micro-batch end to end: fetch ... load, dbt build, publish", feeds=True)
+    watch = add("watch", cmd_watch, "micro-batches until SIGTERM/Ctrl-C (finishes the batch in hand)", feeds=True)
+    watch.add_argument("--interval", type=float, default=900.0, help="seconds between batches (default 900)")
+    files = add("ingest-files", cmd_ingest_files, "treat files (or every file under a folder) as fetched feed bodies")
+    files.add_argument("paths", nargs="+")
+    add("extract", cmd_extract, "JSON lines {id,title,text} on stdin -> actors and topics on stdout", data=False)
+    replay = add("replay", cmd_replay, "re-parse landed payloads with the current parser and gazetteer")
+    replay.add_argument("--since", help="received on or after (YYYY-MM-DD or ISO time, UTC)")
+    replay.add_argument("--until", help="received before (YYYY-MM-DD or ISO time, UTC)")
+    serve = add("serve-feeds", cmd_serve_feeds, "serve a folder of feed files on 127.0.0.1", data=False)
+    serve.add_argument("dir")
+    serve.add_argument("--port", type=int, default=8765)
+    add("manifest", cmd_manifest, "compile the dbt manifest the Airflow DAGs render from")
+    add("demo", cmd_demo, "the sample feeds on loopback, through Airflow, then a summary")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.verbose:
+            log.exception("failed")
+        print(f"defnews {args.command}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,135 @@
+"""Load and check the curated gazetteer (`data/actors.yaml`) and topic taxonomy (`data/topics.yaml`).
+
+The files are data, curated by hand; this module refuses them loudly when they
+break a rule (unknown type, duplicate id, an alias owned by two actors), because
+a silent overlap would count one name for two actors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ACTOR_TYPES = frozenset({"person", "state", "organisation", "armed_force", "armed_group"})
+THEATRES = frozenset(
+    {"euro_atlantic", "indo_pacific", "middle_east", "africa", "americas", "south_asia", "central_asia", "global"}
+)
+
+
+class GazetteerError(ValueError):
+    """A gazetteer or taxonomy file breaks a rule; the message names the entry."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    type: str
+    country: str | None
+    theatre: str | None
+    role: str | None
+    aliases: tuple[str, ...]
+    context_aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    description: str
+    min_mentions: int
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    actors: tuple[Actor, ...]
+    topics: tuple[Topic, ...]
+    version: str  # content hash of both files: stamped on every mention row
+
+    def actor(self, actor_id: str) -> Actor:
+        return _index(self)[0][actor_id]
+
+    def topic(self, topic_id: str) -> Topic:
+        return _index(self)[1][topic_id]
+
+
+@lru_cache(maxsize=4)
+def _index(gaz: Gazetteer) -> tuple[dict[str, Actor], dict[str, Topic]]:
+    return {a.id: a for a in gaz.actors}, {t.id: t for t in gaz.topics}
+
+
+def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(str(v) for v in raw.get(key) or () if str(v).strip())
+
+
+def _actor(raw: dict[str, Any]) -> Actor:
+    actor_id = str(raw.get("id") or "")
+    if not actor_id or raw.get("type") not in ACTOR_TYPES:
+        raise GazetteerError(f"actor {actor_id or raw!r}: needs an id and a type in {sorted(ACTOR_TYPES)}")
+    theatre = raw.get("theatre")
+    if theatre is not None and theatre not in THEATRES:
+        raise GazetteerError(f"actor {actor_id}: unknown theatre {theatre!r}")
+    full = _strings(raw, "aliases") + _strings(raw, "metonyms") + _strings(raw, "demonyms")
+    if not full:
+        raise GazetteerError(f"actor {actor_id}: no alias")
+    return Actor(
+        id=actor_id,
+        name=str(raw["name"]),
+        type=str(raw["type"]),
+        country=raw.get("country"),
+        theatre=theatre,
+        role=raw.get("role"),
+        aliases=full,
+        context_aliases=_strings(raw, "context_aliases"),
+    )
+
+
+def _topic(raw: dict[str, Any]) -> Topic:
+    topic_id = str(raw.get("id") or "")
+    keywords = _strings(raw, "keywords")
+    if not topic_id or not keywords:
+        raise GazetteerError(f"topic {topic_id or raw!r}: needs an id and keywords")
+    return Topic(
+        id=topic_id,
+        name=str(raw.get("name") or topic_id),
+        description=str(raw.get("description") or ""),
+        min_mentions=int(raw.get("min_mentions") or 1),
+        keywords=keywords,
+    )
+
+
+def _unique(kind: str, pairs: list[tuple[str, str]]) -> None:
+    owner: dict[str, str] = {}
+    for key, entity in pairs:
+        if owner.setdefault(key, entity) != entity:
+            raise GazetteerError(f"{kind} {key!r} belongs to both {owner[key]} and {entity}")
+
+
+def _check(actors: tuple[Actor, ...], topics: tuple[Topic, ...]) -> None:
+    for kind, ids in (("actor", [a.id for a in actors]), ("topic", [t.id for t in topics])):
+        if len(ids) != len(set(ids)):
+            raise GazetteerError(f"duplicate {kind} id: {sorted({i for i in ids if ids.count(i) > 1})}")
+    _unique("alias", [(s, a.id) for a in actors for s in set(a.aliases + a.context_aliases)])
+    _unique("keyword", [(k.casefold(), t.id) for t in topics for k in set(t.keywords)])
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
+    raw_bytes = b""
+    docs = {}
+    for name in ("actors.yaml", "topics.yaml"):
+        content = (data_dir / name).read_bytes()
+        raw_bytes += content
+        docs[name] = yaml.safe_load(content) or {}
+    actors = tuple(_actor(a) for a in docs["actors.yaml"].get("actors") or ())
+    topics = tuple(_topic(t) for t in docs["topics.yaml"].get("topics") or ())
+    _check(actors, topics)
+    version = "gaz-" + hashlib.sha256(raw_bytes).hexdigest()[:12]
+    return Gazetteer(actors=actors, topics=topics, version=version)

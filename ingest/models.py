@@ -1,0 +1,159 @@
+"""Typed records passed between the pipeline stages.
+
+Each stage takes and returns these plain dataclasses, so a stage can be run and
+tested on its own: fetch -> land -> parse -> normalise -> extract -> validate -> load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One catalog entry (`config/feeds.yaml`)."""
+
+    id: str
+    url: str
+    publisher: str
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    poll_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    feeds: tuple[Feed, ...]
+    allow_private_network: bool = False
+
+
+@dataclass(frozen=True)
+class Validators:
+    """Conditional-GET validators remembered from the last successful fetch."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class FetchResult:
+    """One fetch attempt: always recorded in `raw.fetches`, whatever the outcome."""
+
+    feed_id: str
+    url: str
+    requested_at: datetime
+    outcome: str  # "ok" | "not_modified" | "error"
+    status_code: int | None = None
+    duration_ms: float = 0.0
+    bytes: int = 0
+    body: bytes | None = field(default=None, repr=False)
+    content_type: str | None = None
+    final_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error_class: str | None = None
+    error: str | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A landed body: the bytes as received, addressed by their sha256."""
+
+    sha256: str
+    feed_id: str
+    url: str
+    received_at: datetime
+    content_type: str | None
+    size: int
+
+
+@dataclass
+class RawEntry:
+    """One feed entry as the parser saw it, before any cleaning."""
+
+    position: int
+    guid: str | None
+    link: str | None
+    title: str | None
+    summary_html: str | None
+    content_html: str | None
+    published: datetime | None
+    author: str | None
+
+
+@dataclass
+class ParsedFeed:
+    feed_link: str | None
+    language: str | None
+    entries: list[RawEntry]
+    bozo: bool = False
+    bozo_reason: str | None = None
+
+
+@dataclass
+class Article:
+    """A normalised entry: the unit that is validated and loaded."""
+
+    article_id: str
+    feed_id: str
+    url: str
+    guid: str | None
+    title: str
+    text: str
+    published_at: datetime
+    date_flag: str | None  # None, "missing" (fetch time used) or "future_clamped"
+    language: str | None
+    author: str | None
+    content_hash: str
+    story_key: str
+    payload_sha256: str
+    position: int
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One actor or topic mention, with offsets into the article's title or text."""
+
+    article_id: str
+    kind: str  # "actor" | "topic"
+    entity_id: str
+    field: str  # "title" | "body"
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row that could not be loaded, with the rule it broke."""
+
+    feed_id: str | None
+    payload_sha256: str | None
+    position: int | None
+    article_id: str | None
+    stage: str  # "parse" | "normalise" | "validate"
+    rule: str
+    value: str | None
+    reason: str
+
+
+@dataclass
+class BatchStats:
+    """What one micro-batch did; printed by the CLI and returned by DAG tasks."""
+
+    batch_id: str
+    feeds_total: int = 0
+    feeds_ok: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    entries_seen: int = 0
+    articles_new: int = 0
+    articles_duplicate: int = 0
+    rows_quarantined: int = 0
+    mentions_loaded: int = 0
+
+    def as_dict(self) -> dict[str, int | str]:
+        return dict(self.__dict__)

@@ -1,0 +1,91 @@
+"""Parse a landed body with feedparser (on the bytes, never on a URL).
+
+Pure: bytes in, `ParsedFeed` out. A bozo (not well-formed) feed is still used
+when feedparser recovered entries; one that yields nothing raises `ParseError`
+with feedparser's reason, so the caller records it instead of seeing "empty".
+"""
+
+from __future__ import annotations
+
+import calendar
+import gzip
+import io
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from ingest.models import ParsedFeed, RawEntry
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class ParseError(ValueError):
+    """The body is not a usable feed."""
+
+
+def _when(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed: time.struct_time | None = entry.get(key)
+        if parsed:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+    return None
+
+
+def _content(entry: Any) -> str | None:
+    parts = [c.get("value") for c in entry.get("content") or () if c.get("value")]
+    return "\n".join(parts) if parts else None
+
+
+def _entry(position: int, entry: Any) -> RawEntry:
+    return RawEntry(
+        position=position,
+        guid=entry.get("id") or None,
+        link=entry.get("link") or None,
+        title=entry.get("title") or None,
+        summary_html=entry.get("summary") or None,
+        content_html=_content(entry),
+        published=_when(entry),
+        author=entry.get("author") or None,
+    )
+
+
+def _gunzip(body: bytes, cap: int) -> bytes:
+    """Some servers send gzip bytes without `Content-Encoding`; undo it, within the body cap."""
+    with gzip.GzipFile(fileobj=io.BytesIO(body)) as handle:
+        data = handle.read(cap + 1)
+    if len(data) > cap:
+        raise ParseError(f"gzip body decompresses past {cap} bytes")
+    return data
+
+
+def parse_feed(body: bytes, content_type: str | None = None, max_bytes: int = 15 * 1024 * 1024) -> ParsedFeed:
+    if body[:2] == GZIP_MAGIC:
+        try:
+            body = _gunzip(body, max_bytes)
+        except (OSError, EOFError) as exc:
+            raise ParseError(f"body looks gzipped but does not decompress: {exc}") from exc
+    headers = {"content-type": content_type} if content_type else {}
+    result = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    reason = str(result.get("bozo_exception") or "") or None
+    entries = [_entry(i, e) for i, e in enumerate(result.entries)]
+    if result.get("bozo"):
+        # A recovering parse of a truncated body leaves empty shells of entries: they are not entries.
+        entries = [e for e in entries if e.guid or e.link or e.title or e.summary_html or e.content_html]
+    if not entries and result.get("bozo"):
+        raise ParseError(f"not a usable feed: {reason or 'no entries recovered'}")
+    if not entries and not result.get("version"):
+        raise ParseError("not a feed: no RSS, Atom or RDF root element found")
+    feed = result.get("feed", {})
+    return ParsedFeed(
+        feed_link=feed.get("link") or None,
+        language=feed.get("language") or None,
+        entries=entries,
+        bozo=bool(result.get("bozo")),
+        bozo_reason=reason,
+    )

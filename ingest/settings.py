@@ -1,0 +1,60 @@
+"""Effective settings, built by a function (never at import time).
+
+Every entry point (CLI, DAG task, test) calls `load_settings()` so the same
+environment variables mean the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    feeds_file: Path
+    dbt_project_dir: Path
+    user_agent: str = "defnews/0.1 (+https://github.com/defnews; feed poller)"
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    total_timeout_s: float = 60.0
+    max_body_bytes: int = 15 * 1024 * 1024
+    max_redirects: int = 5
+    concurrency: int = 16
+    per_host_concurrency: int = 2
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(os.environ.get("DEFNEWS_WAREHOUSE") or self.data_dir / "warehouse.duckdb")
+
+    @property
+    def analytics(self) -> Path:
+        return self.data_dir / "analytics.duckdb"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
+
+    @property
+    def gx_dir(self) -> Path:
+        return self.data_dir / "gx"
+
+    @property
+    def dbt_state_dir(self) -> Path:
+        return self.data_dir / "dbt"
+
+
+def load_settings(data_dir: str | Path | None = None, feeds_file: str | Path | None = None) -> Settings:
+    """Explicit arguments win over `DEFNEWS_*` environment variables, which win over defaults."""
+    data = Path(data_dir or os.environ.get("DEFNEWS_DATA_DIR") or "data").resolve()
+    feeds = Path(feeds_file or os.environ.get("DEFNEWS_FEEDS") or PROJECT_ROOT / "config" / "feeds.yaml")
+    dbt_dir = Path(os.environ.get("DEFNEWS_DBT_PROJECT_DIR") or PROJECT_ROOT / "dbt_project")
+    return Settings(data_dir=data, feeds_file=feeds.resolve(), dbt_project_dir=dbt_dir.resolve())

@@ -1,0 +1,134 @@
+-- The raw layer of warehouse.duckdb. Written only by ingest.load (one writer).
+-- Keyed tables stay narrow; article text lives in its own table so checkpoints stay cheap.
+create schema if not exists raw;
+
+create table if not exists raw.batches (
+    batch_id varchar primary key,
+    source varchar not null,              -- fetch | files | replay
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    feeds_total integer, feeds_ok integer, feeds_not_modified integer, feeds_failed integer,
+    entries_seen integer, articles_new integer, articles_duplicate integer,
+    rows_quarantined integer, mentions_loaded integer,
+    extractor_version varchar
+);
+
+create table if not exists raw.feeds (
+    feed_id varchar primary key,
+    url varchar not null,
+    publisher varchar not null,
+    language varchar,
+    tags varchar[],
+    poll_minutes integer,
+    updated_at timestamptz not null
+);
+
+create table if not exists raw.feed_state (
+    feed_id varchar primary key,
+    url varchar not null,                 -- current URL (a permanent redirect updates it)
+    etag varchar,
+    last_modified varchar,
+    last_sha256 varchar,
+    last_fetch_at timestamptz,
+    last_success_at timestamptz,
+    last_status_code integer,
+    consecutive_failures integer not null default 0,
+    last_error varchar,
+    status varchar not null               -- ok | failing
+);
+
+create table if not exists raw.fetches (
+    fetch_id varchar primary key,
+    batch_id varchar not null,
+    feed_id varchar not null,
+    url varchar not null,
+    final_url varchar,
+    requested_at timestamptz not null,
+    outcome varchar not null,             -- ok | not_modified | error
+    status_code integer,
+    bytes bigint,
+    duration_ms double,
+    error_class varchar,
+    error varchar,
+    etag varchar,
+    last_modified varchar,
+    payload_sha256 varchar
+);
+
+create table if not exists raw.payloads (
+    payload_sha256 varchar not null,
+    feed_id varchar not null,
+    url varchar,
+    received_at timestamptz not null,
+    content_type varchar,
+    bytes bigint,
+    parse_status varchar,                 -- ok | bozo | error
+    parse_error varchar,
+    entries integer,
+    primary key (payload_sha256, feed_id)
+);
+
+create table if not exists raw.articles (
+    article_id varchar primary key,
+    feed_id varchar not null,
+    url varchar not null,
+    guid varchar,
+    title varchar not null,
+    published_at timestamptz not null,
+    date_flag varchar,                    -- null | missing | future_clamped
+    language varchar,
+    author varchar,
+    content_hash varchar not null,
+    story_key varchar not null,
+    payload_sha256 varchar,
+    first_seen_at timestamptz not null,
+    last_seen_at timestamptz not null,
+    extractor_version varchar not null
+);
+
+create table if not exists raw.article_texts (
+    article_id varchar primary key,
+    text varchar not null
+);
+
+create table if not exists raw.mentions (
+    article_id varchar not null,
+    kind varchar not null,                -- actor | topic
+    entity_id varchar not null,
+    field varchar not null,               -- title | body
+    start_offset integer not null,
+    end_offset integer not null,
+    surface varchar not null,
+    extractor_version varchar not null
+);
+
+create table if not exists raw.actors (
+    actor_id varchar primary key,
+    name varchar not null,
+    type varchar not null,
+    country varchar,
+    theatre varchar,
+    role varchar,
+    extractor_version varchar not null
+);
+
+create table if not exists raw.topics (
+    topic_id varchar primary key,
+    name varchar not null,
+    description varchar,
+    extractor_version varchar not null
+);
+
+create table if not exists raw.quarantine (
+    quarantine_id varchar primary key,
+    batch_id varchar not null,
+    quarantined_at timestamptz not null,
+    stage varchar not null,               -- fetch | parse | normalise | validate
+    rule varchar not null,
+    value varchar,
+    reason varchar not null,
+    feed_id varchar,
+    payload_sha256 varchar,
+    position integer,
+    article_id varchar
+);

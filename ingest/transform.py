@@ -1,0 +1,68 @@
+"""dbt, in-process (dbtRunner): the manifest compiled ahead, and the build of the marts.
+
+The profile reads the warehouse path from `DEFNEWS_WAREHOUSE`; dbt's target and
+log folders go under the data folder so several data folders never share state.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest.settings import Settings
+
+
+class TransformError(RuntimeError):
+    """dbt failed; the message names the failing nodes."""
+
+
+def dbt_env(settings: Settings) -> dict[str, str]:
+    return {
+        "DEFNEWS_WAREHOUSE": str(settings.warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_LOG_PATH": str(settings.dbt_state_dir / "logs"),
+    }
+
+
+def run_dbt(settings: Settings, args: Sequence[str], target_path: Path | None = None) -> None:
+    """Invoke dbt in this process; raise `TransformError` with the failing nodes on failure."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ.update(dbt_env(settings))
+    project = str(settings.dbt_project_dir)
+    target = str(target_path or settings.dbt_state_dir / "target")
+    result = dbtRunner().invoke(
+        [
+            *args,
+            "--project-dir",
+            project,
+            "--profiles-dir",
+            project,
+            "--target-path",
+            target,
+            "--log-path",
+            str(settings.dbt_state_dir / "logs"),
+            "--quiet",
+        ]
+    )
+    if result.success:
+        return
+    failed = []
+    for node in getattr(result.result, "results", None) or ():
+        if str(node.status) in ("error", "fail"):
+            failed.append(f"{node.node.name}: {str(node.message or node.status).strip()[:200]}")
+    detail = "; ".join(failed) or str(result.exception or "unknown error")
+    raise TransformError(f"dbt {' '.join(args)} failed: {detail}")
+
+
+def build(settings: Settings) -> None:
+    """`dbt build`: every model and its tests, in dependency order."""
+    run_dbt(settings, ["build"])
+
+
+def compile_manifest(settings: Settings) -> Path:
+    """`dbt parse` into `dbt_project/target/`, where the cosmos DAG renders from (no dbt at DAG parse)."""
+    target = settings.dbt_project_dir / "target"
+    run_dbt(settings, ["parse"], target_path=target)
+    return target / "manifest.json"

@@ -1,0 +1,128 @@
+"""The fetcher against a real HTTP server on 127.0.0.1 (no mocks)."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from ingest.fetch import fetch_feeds
+from ingest.models import Feed, Validators
+from ingest.settings import Settings, load_settings
+
+FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
+
+
+class Handler(BaseHTTPRequestHandler):
+    lock = threading.Lock()
+    in_flight = 0
+    max_in_flight = 0
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        if self.path == "/feed":
+            if self.headers.get("If-None-Match") == '"v1"':
+                return self._send(304)
+            return self._send(200, FEED, {"ETag": '"v1"', "Content-Type": "application/rss+xml"})
+        if self.path == "/gone":
+            return self._send(404, b"not here")
+        if self.path == "/slow":
+            time.sleep(3)
+            return self._send(200, FEED)
+        if self.path == "/counted":
+            with Handler.lock:
+                Handler.in_flight += 1
+                Handler.max_in_flight = max(Handler.max_in_flight, Handler.in_flight)
+            time.sleep(0.5)
+            with Handler.lock:
+                Handler.in_flight -= 1
+            return self._send(200, FEED)
+        if self.path == "/big":
+            return self._send(200, b"x" * 5000)
+        if self.path == "/bomb":
+            return self._send(200, gzip.compress(b"\0" * 200_000), {"Content-Encoding": "gzip"})
+        if self.path.startswith("/loop"):
+            n = int(self.path.removeprefix("/loop") or 0)
+            return self._send(302, headers={"Location": f"/loop{n + 1}"})
+        if self.path == "/ua":
+            return self._send(200, self.headers.get("User-Agent", "").encode())
+        return self._send(500)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def tight(tmp_path: Path) -> Settings:
+    return dataclasses.replace(load_settings(tmp_path), total_timeout_s=1.0, read_timeout_s=1.0, max_body_bytes=4096)
+
+
+def _one(url: str, settings: Settings, validators: Validators | None = None, allow: bool = True):  # type: ignore[no-untyped-def]
+    feed = Feed(id="f", url=url, publisher="p")
+    return fetch_feeds([feed], {"f": validators or Validators()}, settings, allow_private_network=allow)[0]
+
+
+def test_200_then_conditional_get_gives_304(base_url: str, tight: Settings) -> None:
+    first = _one(f"{base_url}/feed", tight)
+    assert (first.outcome, first.status_code, first.body, first.etag) == ("ok", 200, FEED, '"v1"')
+    second = _one(f"{base_url}/feed", tight, Validators(etag=first.etag))
+    assert (second.outcome, second.status_code, second.body) == ("not_modified", 304, None)
+
+
+@pytest.mark.parametrize(
+    ("path", "error_class"),
+    [("/gone", "http_404"), ("/slow", "timeout"), ("/big", "body_too_large"), ("/bomb", "body_too_large"),
+     ("/loop", "too_many_redirects")],
+)
+def test_failures_are_recorded_not_raised(base_url: str, tight: Settings, path: str, error_class: str) -> None:
+    result = _one(f"{base_url}{path}", tight)
+    assert result.outcome == "error"
+    assert result.error_class == error_class
+    assert result.error
+    assert result.duration_ms > 0
+
+
+def test_loopback_refused_unless_the_catalog_allows_it(base_url: str, tight: Settings) -> None:
+    refused = _one(f"{base_url}/feed", tight, allow=False)
+    assert (refused.outcome, refused.error_class) == ("error", "blocked_address")
+
+
+def test_unknown_host_is_a_recorded_error(tight: Settings) -> None:
+    result = _one("http://nonexistent.invalid/feed", tight, allow=False)
+    assert result.outcome == "error" and result.error_class in ("connect_error", "timeout")
+
+
+def test_own_user_agent(base_url: str, tight: Settings) -> None:
+    assert _one(f"{base_url}/ua", tight).body == tight.user_agent.encode()
+
+
+def test_many_feeds_fetched_concurrently(base_url: str, tight: Settings) -> None:
+    settings = dataclasses.replace(tight, per_host_concurrency=8, total_timeout_s=10.0, read_timeout_s=10.0)
+    feeds = [Feed(id=f"f{i}", url=f"{base_url}/counted", publisher="p") for i in range(8)]
+    results = fetch_feeds(feeds, {}, settings, allow_private_network=True)
+    assert all(r.outcome == "ok" for r in results)
+    # the server saw requests overlap, up to the per-host limit, never beyond it
+    assert 2 <= Handler.max_in_flight <= settings.per_host_concurrency

@@ -1,0 +1,37 @@
+import gzip
+
+import pytest
+
+from ingest.parse import ParseError, parse_feed
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>t</title><link>https://outlet.example/</link>
+<item><title>One</title><link>https://outlet.example/1</link><guid>g1</guid>
+<pubDate>Tue, 13 Oct 2026 08:30:00 +0800</pubDate><description>&lt;p&gt;Body&lt;/p&gt;</description></item>
+<item><title>Two</title><link>/2</link></item>
+</channel></rss>"""
+
+
+def test_rss_entries_with_utc_dates_and_positions() -> None:
+    parsed = parse_feed(RSS, "application/rss+xml")
+    assert [e.title for e in parsed.entries] == ["One", "Two"]
+    first = parsed.entries[0]
+    assert first.published is not None and first.published.isoformat() == "2026-10-13T00:30:00+00:00"
+    assert first.summary_html == "<p>Body</p>"
+    assert parsed.entries[1].published is None
+    assert [e.position for e in parsed.entries] == [0, 1]
+    assert parsed.feed_link == "https://outlet.example/"
+
+
+def test_gzip_without_content_encoding_is_undone() -> None:
+    assert len(parse_feed(gzip.compress(RSS)).entries) == 2
+
+
+def test_truncated_feed_is_an_error_not_an_empty_feed() -> None:
+    with pytest.raises(ParseError, match="not a usable feed"):
+        parse_feed(RSS[: RSS.index(b"<item>")] + b"<item><title>cut")
+
+
+def test_html_page_is_not_a_feed() -> None:
+    with pytest.raises(ParseError):
+        parse_feed(b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
