@@ -25,7 +25,7 @@ DEFAULT_ARGS = {"owner": "defnews", "retries": 2, "retry_delay": timedelta(minut
 def dbt_task_group() -> Any:
     """The cosmos task group; cosmos is imported here, when the DAG is built, not at module import."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-    from cosmos.constants import InvocationMode, LoadMode
+    from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 
     from ingest.settings import load_settings
     from ingest.transform import dbt_env
@@ -40,7 +40,7 @@ def dbt_task_group() -> Any:
         project_config=ProjectConfig(dbt_project_path=project, manifest_path=manifest, env_vars=dbt_env(settings)),
         profile_config=ProfileConfig(profile_name="defnews", target_name="local", profiles_yml_filepath=project / "profiles.yml"),
         execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST),
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD),
         operator_args={"pool": WRITER_POOL, "install_deps": False},
         default_args=DEFAULT_ARGS,
     )

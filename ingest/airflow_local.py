@@ -47,10 +47,10 @@ def configure(settings: Settings) -> None:
 def load_dag(dag_id: str) -> Any:
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"], include_examples=False)
+    bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
     if bag.import_errors:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
-    return bag.get_dag(dag_id)
+    return bag.dags[dag_id]
 
 
 def test_dag(dag_id: str) -> Any:
