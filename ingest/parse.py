@@ -18,7 +18,6 @@ import feedparser
 
 from ingest.models import ParsedFeed, RawEntry
 
-
 GZIP_MAGIC = b"\x1f\x8b"
 
 

@@ -18,6 +18,7 @@ class Settings:
     data_dir: Path
     feeds_file: Path
     dbt_project_dir: Path
+    warehouse_override: Path | None = None
     user_agent: str = "defnews/0.1 (+https://github.com/defnews; feed poller)"
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 30.0
@@ -33,7 +34,7 @@ class Settings:
 
     @property
     def warehouse(self) -> Path:
-        return Path(os.environ.get("DEFNEWS_WAREHOUSE") or self.data_dir / "warehouse.duckdb")
+        return self.warehouse_override or self.data_dir / "warehouse.duckdb"
 
     @property
     def analytics(self) -> Path:
@@ -53,8 +54,17 @@ class Settings:
 
 
 def load_settings(data_dir: str | Path | None = None, feeds_file: str | Path | None = None) -> Settings:
-    """Explicit arguments win over `DEFNEWS_*` environment variables, which win over defaults."""
+    """Explicit arguments win over `DEFNEWS_*` environment variables, which win over defaults.
+
+    `DEFNEWS_WAREHOUSE` (the warehouse file) applies only when no data folder is given explicitly.
+    """
     data = Path(data_dir or os.environ.get("DEFNEWS_DATA_DIR") or "data").resolve()
     feeds = Path(feeds_file or os.environ.get("DEFNEWS_FEEDS") or PROJECT_ROOT / "config" / "feeds.yaml")
     dbt_dir = Path(os.environ.get("DEFNEWS_DBT_PROJECT_DIR") or PROJECT_ROOT / "dbt_project")
-    return Settings(data_dir=data, feeds_file=feeds.resolve(), dbt_project_dir=dbt_dir.resolve())
+    warehouse = os.environ.get("DEFNEWS_WAREHOUSE") if data_dir is None else None
+    return Settings(
+        data_dir=data,
+        feeds_file=feeds.resolve(),
+        dbt_project_dir=dbt_dir.resolve(),
+        warehouse_override=Path(warehouse).resolve() if warehouse else None,
+    )

@@ -61,6 +61,8 @@ def build_marts() -> None:
 
 def publish_marts() -> dict[str, Any]:
     from ingest.publish import publish
+    from ingest.transform import release_warehouse
 
+    release_warehouse()  # cosmos ran dbt in this process (dag.test): let go of the file first
     tables = publish(load_settings())
     return {"tables": tables}

@@ -6,8 +6,9 @@ log folders go under the data folder so several data folders never share state.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ingest.settings import Settings
@@ -29,23 +30,16 @@ def run_dbt(settings: Settings, args: Sequence[str], target_path: Path | None = 
     """Invoke dbt in this process; raise `TransformError` with the failing nodes on failure."""
     from dbt.cli.main import dbtRunner
 
-    os.environ.update(dbt_env(settings))
     project = str(settings.dbt_project_dir)
     target = str(target_path or settings.dbt_state_dir / "target")
-    result = dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            project,
-            "--profiles-dir",
-            project,
-            "--target-path",
-            target,
-            "--log-path",
-            str(settings.dbt_state_dir / "logs"),
-            "--quiet",
-        ]
-    )
+    try:
+        with _environment(dbt_env(settings)):
+            result = dbtRunner().invoke(
+                [*args, "--project-dir", project, "--profiles-dir", project, "--target-path", target,
+                 "--log-path", str(settings.dbt_state_dir / "logs"), "--quiet"]
+            )  # fmt: skip
+    finally:
+        release_warehouse()
     if result.success:
         return
     failed = []
@@ -54,6 +48,32 @@ def run_dbt(settings: Settings, args: Sequence[str], target_path: Path | None = 
             failed.append(f"{node.node.name}: {str(node.message or node.status).strip()[:200]}")
     detail = "; ".join(failed) or str(result.exception or "unknown error")
     raise TransformError(f"dbt {' '.join(args)} failed: {detail}")
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for one in-process dbt call, then put the old values back."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def release_warehouse() -> None:
+    """dbt-duckdb keeps its DuckDB instance open in-process after a run; close it so the file is free."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        with contextlib.suppress(Exception):
+            env.close()
+    DuckDBConnectionManager.close_all_connections()
 
 
 def build(settings: Settings) -> None:

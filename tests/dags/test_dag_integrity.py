@@ -38,8 +38,11 @@ def test_dag_has_tags_docs_retries_and_one_active_run(dagbag: Any, dag_id: str) 
 
 def test_tasks_that_open_the_warehouse_use_the_writer_pool(dagbag: Any) -> None:
     ingest = dagbag.dags["defnews_ingest"]
-    assert {t.task_id: t.pool for t in ingest.tasks} == {"plan": "duckdb_writer", "fetch": "default_pool",
-                                                          "load": "duckdb_writer"}
+    assert {t.task_id: t.pool for t in ingest.tasks} == {
+        "plan": "duckdb_writer",
+        "fetch": "default_pool",
+        "load": "duckdb_writer",
+    }
     transform = dagbag.dags["defnews_transform"]
     # ephemeral models render as empty placeholders; everything that runs SQL is in the writer pool
     assert {t.pool for t in transform.tasks if type(t).__name__ != "EmptyOperator"} == {"duckdb_writer"}

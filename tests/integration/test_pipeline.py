@@ -41,7 +41,10 @@ def test_sample_feeds_load_then_a_second_batch_adds_nothing(sample_server: FeedS
 
 def test_syndicated_copies_collapse_by_canonical_url(sample_server: FeedServer, settings: Settings) -> None:
     ingest_batch(settings)
-    assert _count(settings, "select count(*) from raw.articles where url like '%utm_%' or url like '%fbclid%' or url like '%#%'") == 0
+    assert (
+        _count(settings, "select count(*) from raw.articles where url like '%utm_%' or url like '%fbclid%' or url like '%#%'")
+        == 0
+    )
     # the planted wire story: three outlets, one title, so one story across them
     assert _count(settings, "select max(n) from (select count(distinct feed_id) as n from raw.articles group by story_key)") >= 3
 
@@ -54,8 +57,15 @@ def test_undated_entries_are_kept_and_flagged(sample_server: FeedServer, setting
 def test_marts_are_built_tested_and_published(sample_server: FeedServer, settings: Settings) -> None:
     ingest_batch(settings)
     tables = transform_and_publish(settings)
-    assert {"articles", "actors", "topics", "actor_mentions_daily", "topic_mentions_daily", "actor_comentions",
-            "feed_health"} <= set(tables)
+    assert {
+        "articles",
+        "actors",
+        "topics",
+        "actor_mentions_daily",
+        "topic_mentions_daily",
+        "actor_comentions",
+        "feed_health",
+    } <= set(tables)
     con = duckdb.connect(str(settings.analytics), read_only=True)
     try:
         names = {r[0] for r in con.execute("select distinct actor_name from marts.actor_mentions_daily").fetchall()}
@@ -69,8 +79,9 @@ def test_marts_are_built_tested_and_published(sample_server: FeedServer, setting
     assert duckdb.sql(f"select count(*) from '{settings.exports_dir / 'articles.parquet'}'").fetchall()[0][0] == articles
 
 
-def test_a_reader_holding_the_published_file_does_not_block_the_next_publish(sample_server: FeedServer,
-                                                                              settings: Settings) -> None:
+def test_a_reader_holding_the_published_file_does_not_block_the_next_publish(
+    sample_server: FeedServer, settings: Settings
+) -> None:
     ingest_batch(settings)
     transform_and_publish(settings)
     reader = duckdb.connect(str(settings.analytics), read_only=True)

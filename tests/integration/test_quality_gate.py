@@ -28,10 +28,10 @@ def test_bad_rows_are_quarantined_with_reasons_and_good_rows_load(settings: Sett
     stats = process_and_load(settings, feeds, fetches, source="files", record_fetches=False)
     rules = dict(_rows(settings, "select rule, count(*) from raw.quarantine group by rule"))
     assert rules == {
-        "expect_column_values_to_match_regex(url)": 1,        # javascript: link
+        "expect_column_values_to_match_regex(url)": 1,  # javascript: link
         "expect_column_value_lengths_to_be_between(title)": 1,  # empty title
         "expect_column_values_to_be_between(published_at)": 1,  # 1970 date
-        "identity": 1,                                          # no link, no GUID
+        "identity": 1,  # no link, no GUID
     }
     assert stats.rows_quarantined == 4
     assert stats.articles_new == 2
@@ -49,12 +49,20 @@ def test_bad_rows_are_quarantined_with_reasons_and_good_rows_load(settings: Sett
 def test_reloading_the_same_file_is_idempotent(settings: Settings) -> None:
     feeds, fetches = files_as_fetches([FIXTURES / "corrupted.xml"], settings)
     process_and_load(settings, feeds, fetches, source="files", record_fetches=False)
-    counts = _rows(settings, "select (select count(*) from raw.articles), (select count(*) from raw.mentions), "
-                             "(select count(*) from raw.quarantine)")
+    counts = _rows(
+        settings,
+        "select (select count(*) from raw.articles), (select count(*) from raw.mentions), (select count(*) from raw.quarantine)",
+    )
     again = process_and_load(settings, feeds, fetches, source="files", record_fetches=False)
     assert again.articles_new == 0
-    assert _rows(settings, "select (select count(*) from raw.articles), (select count(*) from raw.mentions), "
-                           "(select count(*) from raw.quarantine)") == counts
+    assert (
+        _rows(
+            settings,
+            "select (select count(*) from raw.articles), (select count(*) from raw.mentions), "
+            "(select count(*) from raw.quarantine)",
+        )
+        == counts
+    )
 
 
 def test_a_feed_that_is_not_a_feed_is_recorded_not_fatal(settings: Settings, tmp_path: Path) -> None:

@@ -28,7 +28,9 @@ def test_unset_variable_and_duplicates_are_clear_errors(tmp_path: Path, monkeypa
     bad.write_text("feeds:\n  - {id: a, url: '${NOPE}/x', publisher: P}\n")
     with pytest.raises(CatalogError, match="NOPE is not set"):
         load_catalog(bad)
-    bad.write_text("feeds:\n  - {id: a, url: 'https://a.example/', publisher: P}\n  - {id: a, url: 'https://b.example/', publisher: Q}\n")
+    bad.write_text(
+        "feeds:\n  - {id: a, url: 'https://a.example/', publisher: P}\n  - {id: a, url: 'https://b.example/', publisher: Q}\n"
+    )
     with pytest.raises(CatalogError, match="appears twice"):
         load_catalog(bad)
     bad.write_text("feeds:\n  - {id: 'Bad Id', url: 'https://a.example/', publisher: P}\n")

@@ -23,7 +23,10 @@ def test_canonical_url_strips_tracking_and_noise(raw: str, expected: str) -> Non
 
 
 def test_relative_link_resolved_against_base() -> None:
-    assert canonical_url("/world/story-1?utm_campaign=x", "https://www.outlet.example/feed/") == "https://outlet.example/world/story-1"
+    assert (
+        canonical_url("/world/story-1?utm_campaign=x", "https://www.outlet.example/feed/")
+        == "https://outlet.example/world/story-1"
+    )
 
 
 def test_html_to_text_breaks_after_blocks_and_straightens_quotes() -> None:
@@ -43,8 +46,9 @@ def test_dates_missing_and_future_are_repaired_with_a_flag() -> None:
 
 
 def _entry(**kw: object) -> RawEntry:
-    base: dict[str, object] = dict(position=0, guid=None, link=None, title="T", summary_html=None, content_html=None,
-                                   published=None, author=None)
+    base: dict[str, object] = dict(
+        position=0, guid=None, link=None, title="T", summary_html=None, content_html=None, published=None, author=None
+    )
     base.update(kw)
     return RawEntry(**base)  # type: ignore[arg-type]
 

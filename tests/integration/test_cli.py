@@ -1,0 +1,79 @@
+"""The `defnews` command as a user runs it: a subprocess, real stdin/stdout, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, seed_article
+
+
+def defnews(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
+
+
+def test_extract_names_the_seed_actors_and_topics() -> None:
+    title, body = seed_article()
+    done = defnews("extract", stdin=json.dumps({"id": "seed", "title": title, "text": body}) + "\n")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["id"] == "seed"
+    names = {a["name"] for a in out["actors"]}
+    assert {
+        "Mark Rutte",
+        "Xi Jinping",
+        "Vladimir Putin",
+        "NATO",
+        "China",
+        "Russia",
+        "Taiwan",
+        "North Korea",
+        "Iran",
+        "Ukraine",
+        "Japan",
+        "Poland",
+    } <= names
+    assert all(set(a) == {"id", "name", "type"} for a in out["actors"])
+    topics = {t["id"] for t in out["topics"]}
+    assert {"taiwan_strait", "nuclear_weapons", "naval_power", "russia_ukraine_war", "nato_alliance"} <= topics
+
+
+def test_extract_bad_json_is_a_one_line_error() -> None:
+    done = defnews("extract", stdin="not json\n")
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "line 1 is not JSON" in done.stderr
+
+
+@pytest.mark.slow
+def test_ingest_files_then_replay_is_idempotent(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    done = defnews("ingest-files", str(FIXTURES / "corrupted.xml"), "--data-dir", data)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["articles_new"] == 2
+    replayed = defnews("replay", "--data-dir", data)
+    assert replayed.returncode == 0, replayed.stderr
+    stats = json.loads(replayed.stdout)
+    assert stats["articles_new"] == 0 and stats["articles_duplicate"] == 2
+    con = duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True)
+    assert con.execute("select count(*) from raw.articles").fetchall() == [(2,)]
+    con.close()
+
+
+def test_missing_catalog_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    done = defnews("run", "--feeds", str(tmp_path / "nope.yaml"), "--data-dir", str(tmp_path / "d"))
+    assert done.returncode == 1
+    assert "cannot read feed catalog" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_help_lists_every_contract_command() -> None:
+    done = defnews("--help")
+    for command in ("run", "watch", "ingest-files", "extract", "replay", "serve-feeds", "demo"):
+        assert command in done.stdout
+    assert (ROOT / "README.md").exists()

@@ -1,0 +1,110 @@
+"""The matcher's rules, and the seed article through the real gazetteer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.extract import extract, load_gazetteer
+from ingest.extract.gazetteer import GazetteerError
+from ingest.normalize import clean_text
+from tests.conftest import seed_article
+
+GAZ = load_gazetteer()
+
+
+def _actors(title: str, text: str) -> set[str]:
+    return {GAZ.actor(a).name for a in extract(GAZ, "x", clean_text(title), clean_text(text)).actor_ids()}
+
+
+def _topics(title: str, text: str) -> set[str]:
+    return set(extract(GAZ, "x", clean_text(title), clean_text(text)).topic_ids())
+
+
+def test_seed_article_names_its_actors_and_topics() -> None:
+    title, body = seed_article()
+    actors = _actors(title, body)
+    assert {
+        "Mark Rutte",
+        "Xi Jinping",
+        "Vladimir Putin",
+        "NATO",
+        "China",
+        "Russia",
+        "Taiwan",
+        "North Korea",
+        "Iran",
+        "Ukraine",
+        "Japan",
+        "Poland",
+        "People's Liberation Army Navy",
+        "United States",
+    } <= actors
+    assert {"taiwan_strait", "nuclear_weapons", "naval_power", "russia_ukraine_war", "nato_alliance"} <= _topics(title, body)
+
+
+def test_metonyms_count_for_their_state() -> None:
+    actors = _actors("", "Officials in Pyongyang and Tehran welcomed the statement; the Kremlin said nothing.")
+    assert {"North Korea", "Iran", "Russia"} <= actors
+
+
+def test_short_forms_count_only_beside_the_full_name() -> None:
+    assert "Xi Jinping" not in _actors("Xi said", "Xi spoke.")
+    assert "Xi Jinping" in _actors("Xi said", "Chinese President Xi Jinping spoke. Later Xi left.")
+
+
+def test_word_boundaries_are_unicode_aware_and_case_matters_for_actors() -> None:
+    assert "Russia" not in _actors("", "Prussian history and Belarussians")
+    assert "United States" not in _actors("", "give us the plan")
+
+
+def test_offsets_point_at_the_surface_in_the_clean_text() -> None:
+    title, body = seed_article()
+    text = clean_text(body)
+    for mention in extract(GAZ, "seed", clean_text(title), text).mentions:
+        source = clean_text(title) if mention.field == "title" else text
+        assert source[mention.start : mention.end].casefold() == mention.surface.casefold()
+
+
+def test_gazetteer_rejects_an_alias_owned_by_two_actors(tmp_path: Path) -> None:
+    (tmp_path / "actors.yaml").write_text(
+        "actors:\n  - {id: a, name: A, type: state, aliases: [Georgia]}\n  - {id: b, name: B, type: state, aliases: [Georgia]}\n"
+    )
+    (tmp_path / "topics.yaml").write_text("topics: []\n")
+    with pytest.raises(GazetteerError, match="Georgia"):
+        load_gazetteer(tmp_path)
+
+
+def test_gazetteer_covers_the_contract_names() -> None:
+    names = {a.name for a in GAZ.actors}
+    assert {
+        "Xi Jinping",
+        "Vladimir Putin",
+        "Mark Rutte",
+        "NATO",
+        "China",
+        "Russia",
+        "Taiwan",
+        "United States",
+        "North Korea",
+        "People's Liberation Army Navy",
+    } <= names
+    assert {a.type for a in GAZ.actors} == {"person", "state", "organisation", "armed_force", "armed_group"}
+    assert {
+        "taiwan_strait",
+        "russia_ukraine_war",
+        "nato_alliance",
+        "nuclear_weapons",
+        "naval_power",
+        "defence_spending",
+        "arms_trade_dual_use",
+        "sanctions",
+        "cyber_hybrid_warfare",
+        "missile_tests_exercises",
+        "indo_pacific_partnerships",
+        "middle_east_conflict",
+        "korean_peninsula",
+        "supply_chains_semiconductors",
+        "space_military",
+    } <= {t.id for t in GAZ.topics}
