@@ -41,7 +41,8 @@ def dbt_task_group() -> Any:
         profile_config=ProfileConfig(profile_name="defnews", target_name="local", profiles_yml_filepath=project / "profiles.yml"),
         execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
         render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD),
-        operator_args={"pool": WRITER_POOL, "install_deps": False},
+        # cosmos would emit one asset per model; the marts asset below is the published interface
+        operator_args={"pool": WRITER_POOL, "install_deps": False, "emit_datasets": False},
         default_args=DEFAULT_ARGS,
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
 from ingest.settings import PROJECT_ROOT, Settings
@@ -23,12 +24,17 @@ def run_demo(settings: Settings) -> str:
     from ingest.transform import compile_manifest
 
     settings = dataclasses.replace(settings, feeds_file=DEMO_CATALOG)
-    compile_manifest(settings)
-    airflow_local.configure(settings)
-    with FeedServer(SAMPLE_FEEDS) as server:
-        os.environ["DEFNEWS_SAMPLE_BASE"] = server.base_url
-        airflow_local.test_dag("defnews_ingest")
-    airflow_local.test_dag("defnews_transform")
+    log_path = settings.data_dir / "demo.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"defnews demo: sample feeds -> Airflow (SQLite) -> DuckDB -> GX -> dbt -> {settings.analytics}")
+    print(f"  task and dbt logs: {log_path}", flush=True)
+    with log_path.open("a", encoding="utf-8") as log, redirect_stdout(log), redirect_stderr(log):
+        compile_manifest(settings)
+        airflow_local.configure(settings)
+        with FeedServer(SAMPLE_FEEDS) as server:
+            os.environ["DEFNEWS_SAMPLE_BASE"] = server.base_url
+            airflow_local.test_dag("defnews_ingest")
+        airflow_local.test_dag("defnews_transform")
     return format_summary(last_batch(settings), summarise(settings.analytics))
 
 
