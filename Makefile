@@ -39,6 +39,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check ingest expectations dags tests samples
 	$(BIN)/ruff format --check ingest expectations dags tests samples
+	$(BIN)/mypy
 	cd dbt_project && DEFNEWS_WAREHOUSE=$(CURDIR)/data/lint.duckdb ../$(BIN)/sqlfluff lint models --processes 1
 
 test: install lint

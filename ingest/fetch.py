@@ -95,7 +95,7 @@ async def fetch_one(client: httpx.AsyncClient, feed: Feed, validators: Validator
                     result.outcome = "not_modified"
                 elif response.status_code == 200:
                     result.body = await _read_capped(response, settings.max_body_bytes)
-                    result.bytes = len(result.body)
+                    result.size = len(result.body)
                     result.outcome = "ok"
                 else:
                     result.error_class = f"http_{response.status_code}"

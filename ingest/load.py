@@ -119,7 +119,7 @@ def _fetches(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
             fetch_id=stable_id("fetch", batch.batch_id, f.feed_id, f.requested_at.isoformat()),
             batch_id=batch.batch_id,
             payload_sha256=f.sha256,
-            bytes=f.bytes,
+            bytes=f.size,
         )
         for f in batch.fetches
     ]

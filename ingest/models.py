@@ -46,7 +46,7 @@ class FetchResult:
     outcome: str  # "ok" | "not_modified" | "error"
     status_code: int | None = None
     duration_ms: float = 0.0
-    bytes: int = 0
+    size: int = 0  # bytes received (after decompression)
     body: bytes | None = field(default=None, repr=False)
     content_type: str | None = None
     final_url: str | None = None

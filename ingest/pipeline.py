@@ -193,7 +193,7 @@ def files_as_fetches(paths: Iterable[Path], settings: Settings) -> tuple[list[Fe
                 requested_at=now,
                 outcome="ok",
                 status_code=200,
-                bytes=len(body),
+                size=len(body),
                 sha256=sha,
                 final_url=None,
             )

@@ -73,7 +73,7 @@ def release_warehouse() -> None:
     if env is not None:
         with contextlib.suppress(Exception):
             env.close()
-    DuckDBConnectionManager.close_all_connections()
+    DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]
 
 
 def build(settings: Settings) -> None:
