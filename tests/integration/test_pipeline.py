@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import struct
+
 import duckdb
 import pytest
 
@@ -9,6 +12,7 @@ from ingest.catalog import load_catalog
 from ingest.pipeline import ingest_batch, transform_and_publish
 from ingest.serve import FeedServer
 from ingest.settings import Settings
+from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.slow
 
@@ -73,8 +77,18 @@ def test_marts_are_built_tested_and_published(sample_server: FeedServer, setting
         assert con.execute("select count(*) from marts.topic_mentions_daily").fetchall()[0][0] > 0
         articles = con.execute("select count(*) from marts.articles").fetchall()[0][0]
         assert articles == _count(settings, "select count(*) from raw.articles")
+        # the planted five-day Taiwan Strait surge shows in the daily topic mart, over a flat baseline
+        planted = json.loads((SAMPLES.parent / "manifest.json").read_text())["taiwan_strait"]
+        daily = dict(con.execute("select day::varchar, articles from marts.topic_mentions_daily "
+                                 "where topic_id = 'taiwan_strait'").fetchall())  # fmt: skip
+        assert min(daily[d] for d in planted["surge_days"]) >= 8
+        outside = [n for d, n in daily.items() if d not in planted["surge_days"]]
+        assert max(outside) <= 2
     finally:
         con.close()
+    # DuckDB 1.5 clients (and the BI drivers that bundle them) read storage versions 64 to 68 only
+    header = settings.analytics.read_bytes()[:20]
+    assert header[8:12] == b"DUCK" and 64 <= struct.unpack("<Q", header[12:20])[0] <= 68
     assert {p.stem for p in settings.exports_dir.glob("*.parquet")} == set(tables)
     assert duckdb.sql(f"select count(*) from '{settings.exports_dir / 'articles.parquet'}'").fetchall()[0][0] == articles
 
