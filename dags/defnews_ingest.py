@@ -3,7 +3,8 @@
 
 One micro-batch of the raw layer, every 15 minutes by default (`DEFNEWS_INGEST_SCHEDULE`).
 
-`plan` reads the catalog and each feed's stored validators; one mapped `fetch` per feed
+`plan` picks the feeds that are due (param `due_only`, default true) with their stored
+validators and current URL; one mapped `fetch` per feed
 does a conditional GET and lands the body (no database access, so they run in parallel);
 `load` parses, normalises, validates (GX) and loads the whole batch in one transaction.
 Every task that opens the DuckDB warehouse runs in the one-slot `duckdb_writer` pool.
@@ -17,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, Param, dag, task
 
 RAW = Asset(name="defnews_raw", uri="x-defnews://warehouse/raw")
 WRITER_POOL = "duckdb_writer"
@@ -33,13 +34,14 @@ DEFAULT_ARGS = {"owner": "defnews", "retries": 2, "retry_delay": timedelta(minut
     default_args=DEFAULT_ARGS,
     tags=["defnews", "ingest"],
     doc_md=__doc__,
+    params={"due_only": Param(True, type="boolean", description="poll only the feeds whose next poll time has come")},
 )
 def defnews_ingest() -> None:
     @task(pool=WRITER_POOL)
-    def plan() -> list[dict[str, Any]]:
+    def plan(**context: Any) -> list[dict[str, Any]]:
         from ingest.tasks import plan_feeds
 
-        return plan_feeds()
+        return plan_feeds(due_only=bool(context["params"]["due_only"]))
 
     @task(max_active_tis_per_dagrun=16)
     def fetch(feed: dict[str, Any]) -> dict[str, Any]:

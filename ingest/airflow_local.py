@@ -53,9 +53,9 @@ def load_dag(dag_id: str) -> Any:
     return bag.dags[dag_id]
 
 
-def test_dag(dag_id: str) -> Any:
+def test_dag(dag_id: str, conf: dict[str, Any] | None = None) -> Any:
     """Run every task of `dag_id` in this process (`dag.test()`); raise unless the run succeeded."""
-    run = load_dag(dag_id).test()
+    run = load_dag(dag_id).test(run_conf=conf)
     if str(run.state) != "success":
         failed = [ti.task_id for ti in run.get_task_instances() if str(ti.state) not in ("success", "skipped")]
         raise RuntimeError(f"DAG {dag_id} ended {run.state}; failed tasks: {failed}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -64,4 +65,15 @@ def load_catalog(path: str | Path) -> Catalog:
         if feed.id in seen:
             raise CatalogError(f"{path}: feed id {feed.id!r} appears twice")
         seen.add(feed.id)
-    return Catalog(feeds=feeds, allow_private_network=bool(doc.get("allow_private_network", False)))
+    allow = doc.get("allow_private_network", False)
+    if isinstance(allow, list):
+        networks = tuple(str(n) for n in allow)
+        for network in networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise CatalogError(f"{path}: allow_private_network: {exc}") from exc
+        return Catalog(feeds=feeds, allow_private_network=False, allowed_networks=networks)
+    if not isinstance(allow, bool):
+        raise CatalogError(f"{path}: allow_private_network must be true, false or a list of CIDRs")
+    return Catalog(feeds=feeds, allow_private_network=allow)

@@ -55,7 +55,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     while not stop.is_set():
-        stats = run_microbatch(settings)
+        stats = run_microbatch(settings, due_only=True)
         print(json.dumps({"at": datetime.now(UTC).isoformat(), **stats.as_dict()}), flush=True)
         stop.wait(args.interval)
     return 0

@@ -17,8 +17,9 @@ import duckdb
 import pyarrow as pa
 
 from ingest.extract import Gazetteer
-from ingest.models import Article, BatchStats, Feed, FetchResult, Mention, Rejection, Validators
+from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, Rejection
 from ingest.normalize import stable_id
+from ingest.polling import Observation, failure_class, next_state
 
 
 @dataclass
@@ -47,12 +48,9 @@ class Batch:
     mentions: Sequence[Mention] = ()
     rejections: Sequence[Rejection] = ()
     replace: bool = False
+    observations: dict[str, Observation] = field(default_factory=dict)
+    all_articles: Sequence[Article] = ()  # before validation, for the per-feed share of new entries
     stats: BatchStats = field(default_factory=lambda: BatchStats(batch_id=""))
-
-
-def read_validators(con: duckdb.DuckDBPyConnection) -> dict[str, Validators]:
-    rows = con.execute("select feed_id, etag, last_modified from raw.feed_state").fetchall()
-    return {feed_id: Validators(etag, last_modified) for feed_id, etag, last_modified in rows}
 
 
 def _arrow(rows: Sequence[object], columns: Sequence[str]) -> pa.Table:
@@ -107,69 +105,71 @@ def _feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[Feed], now: datetime)
     )
     # Seed feed_state for feeds never fetched, so health shows them from the first batch on.
     con.execute(
-        "insert into raw.feed_state (feed_id, url, consecutive_failures, status) "
-        "select feed_id, url, 0, 'new' from raw.feeds on conflict do nothing"
+        "insert into raw.feed_state (feed_id, url, consecutive_failures, failure_score, status) "
+        "select feed_id, url, 0, 0, 'new' from raw.feeds on conflict do nothing"
     )
 
 
-def _fetches(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
-    rows = [
-        dict(
-            dataclasses.asdict(f),
-            fetch_id=stable_id("fetch", batch.batch_id, f.feed_id, f.requested_at.isoformat()),
-            batch_id=batch.batch_id,
-            payload_sha256=f.sha256,
-            bytes=f.size,
-        )
-        for f in batch.fetches
-    ]
-    for row in rows:
-        row.pop("body", None)
-    cols = [
-        "fetch_id",
-        "batch_id",
-        "feed_id",
-        "url",
-        "final_url",
-        "requested_at",
-        "outcome",
-        "status_code",
-        "bytes",
-        "duration_ms",
-        "error_class",
-        "error",
-        "etag",
-        "last_modified",
-        "payload_sha256",
-    ]
-    _insert(con, "raw.fetches", rows, cols, "on conflict do nothing")
+FETCH_COLUMNS = ["fetch_id", "batch_id", "feed_id", "url", "final_url", "requested_at", "outcome", "status_code", "bytes",
+                 "duration_ms", "error_class", "failure_class", "error", "etag", "last_modified", "payload_sha256",
+                 "sent_validators", "retry_after", "cache_control"]  # fmt: skip
+STATE_COLUMNS = [f.name for f in dataclasses.fields(FeedState)]
+
+
+def read_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
+    cursor = con.execute(f"select {', '.join(STATE_COLUMNS)} from raw.feed_state")
+    return {row[0]: FeedState(**dict(zip(STATE_COLUMNS, row, strict=True))) for row in cursor.fetchall()}
+
+
+def _fetches(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> None:
+    """Record every attempt, then move each fetched feed's state on (`ingest.polling`)."""
+    rows = []
     for f in batch.fetches:
-        ok = f.outcome in ("ok", "not_modified")
-        con.execute(
-            """
-            update raw.feed_state set
-                last_fetch_at = $at, last_status_code = $status,
-                etag = case when $outcome = 'ok' then $etag else etag end,
-                last_modified = case when $outcome = 'ok' then $lm else last_modified end,
-                last_sha256 = coalesce($sha, last_sha256),
-                last_success_at = case when $ok then $at else last_success_at end,
-                consecutive_failures = case when $ok then 0 else consecutive_failures + 1 end,
-                last_error = case when $ok then null else $error end,
-                status = case when $ok then 'ok' else 'failing' end
-            where feed_id = $feed
-            """,
-            {
-                "at": f.requested_at,
-                "status": f.status_code,
-                "outcome": f.outcome,
-                "etag": f.etag,
-                "lm": f.last_modified,
-                "sha": f.sha256,
-                "ok": ok,
-                "error": f.error,
-                "feed": f.feed_id,
-            },
-        )
+        row = dataclasses.asdict(f)
+        row.update(fetch_id=stable_id("fetch", batch.batch_id, f.feed_id, f.requested_at.isoformat()), batch_id=batch.batch_id,
+                   payload_sha256=f.sha256, bytes=f.size, failure_class=failure_class(f.error_class))  # fmt: skip
+        rows.append(row)
+    _insert(con, "raw.fetches", rows, FETCH_COLUMNS, "on conflict do nothing")
+    states = read_states(con)
+    feeds = {f.id: f for f in batch.feeds}
+    updated = []
+    for f in batch.fetches:
+        feed = feeds.get(f.feed_id) or Feed(id=f.feed_id, url=f.url, publisher=f.feed_id)
+        observation = batch.observations.get(f.feed_id, Observation())
+        updated.append(dataclasses.asdict(next_state(feed, states.get(f.feed_id), f, observation, now)))
+    assignments = ", ".join(f"{c} = excluded.{c}" for c in STATE_COLUMNS if c != "feed_id")
+    _insert(con, "raw.feed_state", updated, STATE_COLUMNS, f"on conflict (feed_id) do update set {assignments}")
+
+
+def _known(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set[str]:
+    con.register("_ids", pa.table({"article_id": pa.array(list(ids), pa.string())}))
+    try:
+        return {r[0] for r in con.execute("select article_id from raw.articles join _ids using (article_id)").fetchall()}
+    finally:
+        con.unregister("_ids")
+
+
+PAYLOAD_COLUMNS = ["payload_sha256", "feed_id", "url", "received_at", "content_type", "bytes", "parse_status", "parse_error",
+                   "entries"]  # fmt: skip
+
+
+def _payloads(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
+    rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256) for p in batch.payloads]
+    _insert(con, "raw.payloads", rows, PAYLOAD_COLUMNS,
+            "on conflict do update set parse_status = excluded.parse_status, parse_error = excluded.parse_error, "
+            "entries = excluded.entries")  # fmt: skip
+
+
+def _observe(batch: Batch, known: set[str]) -> None:
+    """Per feed: how many of its parsed entries were new, for the adaptive poll interval."""
+    totals: dict[str, list[int]] = {}
+    for article in batch.all_articles or batch.articles:
+        counts = totals.setdefault(article.feed_id, [0, 0])
+        counts[0] += 1
+        counts[1] += article.article_id in known
+    for feed_id, (total, seen) in totals.items():
+        previous = batch.observations.get(feed_id, Observation())
+        batch.observations[feed_id] = dataclasses.replace(previous, seen_share=seen / total, new_entries=total - seen)
 
 
 ARTICLE_COLUMNS = [
@@ -195,9 +195,7 @@ MENTION_COLUMNS = ["article_id", "kind", "entity_id", "field", "start_offset", "
 def _articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> set[str]:
     """Insert new articles, touch known ones; return the ids whose text and mentions are (re)written."""
     ids = [a.article_id for a in batch.articles]
-    con.register("_ids", pa.table({"article_id": pa.array(ids, pa.string())}))
-    known = {r[0] for r in con.execute("select article_id from raw.articles join _ids using (article_id)").fetchall()}
-    con.unregister("_ids")
+    known = _known(con, ids)
     rows = [
         dict(
             dataclasses.asdict(a),
@@ -283,27 +281,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
     try:
         _reference_tables(con, batch.gazetteer)
         _feeds(con, batch.feeds, now)
-        _fetches(con, batch)
-        payload_cols = [
-            "sha256",
-            "feed_id",
-            "url",
-            "received_at",
-            "content_type",
-            "bytes",
-            "parse_status",
-            "parse_error",
-            "entries",
-        ]
-        rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256) for p in batch.payloads]
-        _insert(
-            con,
-            "raw.payloads",
-            rows,
-            ["payload_sha256", *payload_cols[1:]],
-            "on conflict do update set parse_status = excluded.parse_status, parse_error = excluded.parse_error, "
-            "entries = excluded.entries",
-        )
+        _observe(batch, _known(con, [a.article_id for a in batch.all_articles or batch.articles]))
+        _fetches(con, batch, now)
+        _payloads(con, batch)
         written = _articles(con, batch, now)
         _mentions(con, batch, written)
         _quarantine(con, batch, now)

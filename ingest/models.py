@@ -26,14 +26,40 @@ class Feed:
 class Catalog:
     feeds: tuple[Feed, ...]
     allow_private_network: bool = False
+    allowed_networks: tuple[str, ...] = ()  # CIDRs allowed although private (a proxy, an intranet feed)
 
 
 @dataclass(frozen=True)
 class Validators:
-    """Conditional-GET validators remembered from the last successful fetch."""
+    """What the last successful fetch left: conditional-GET validators and the body's hash."""
 
     etag: str | None = None
     last_modified: str | None = None
+    last_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """Per-feed polling state (`raw.feed_state`); `ingest.polling` computes the next one."""
+
+    feed_id: str
+    url: str  # current URL: a permanent redirect of the catalog URL moves it
+    redirected_from: str | None = None  # the catalog URL that redirected here
+    etag: str | None = None
+    last_modified: str | None = None
+    last_sha256: str | None = None
+    last_fetch_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_unconditional_at: datetime | None = None
+    last_new_entry_at: datetime | None = None
+    last_status_code: int | None = None
+    consecutive_failures: int = 0
+    failure_score: float = 0.0
+    poll_interval_s: int | None = None
+    next_poll_at: datetime | None = None
+    last_error: str | None = None
+    last_error_class: str | None = None
+    status: str = "new"  # new | ok | failing | muted
 
 
 @dataclass
@@ -43,7 +69,7 @@ class FetchResult:
     feed_id: str
     url: str
     requested_at: datetime
-    outcome: str  # "ok" | "not_modified" | "error"
+    outcome: str  # "ok" | "not_modified" | "unchanged" (same body hash) | "error"
     status_code: int | None = None
     duration_ms: float = 0.0
     size: int = 0  # bytes received (after decompression)
@@ -55,18 +81,11 @@ class FetchResult:
     error_class: str | None = None
     error: str | None = None
     sha256: str | None = None
-
-
-@dataclass(frozen=True)
-class Payload:
-    """A landed body: the bytes as received, addressed by their sha256."""
-
-    sha256: str
-    feed_id: str
-    url: str
-    received_at: datetime
-    content_type: str | None
-    size: int
+    sent_validators: bool = False
+    permanent_redirect: bool = False  # every redirect hop was 301 or 308
+    cache_control: str | None = None
+    expires: str | None = None
+    retry_after: str | None = None
 
 
 @dataclass
@@ -90,6 +109,9 @@ class ParsedFeed:
     entries: list[RawEntry]
     bozo: bool = False
     bozo_reason: str | None = None
+    ttl: str | None = None  # RSS <ttl>, minutes
+    sy_period: str | None = None  # sy:updatePeriod
+    sy_frequency: str | None = None  # sy:updateFrequency
 
 
 @dataclass

@@ -70,7 +70,10 @@ def parse_feed(body: bytes, content_type: str | None = None, max_bytes: int = 15
         except (OSError, EOFError) as exc:
             raise ParseError(f"body looks gzipped but does not decompress: {exc}") from exc
     headers = {"content-type": content_type} if content_type else {}
-    result = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    try:
+        result = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    except Exception as exc:  # noqa: BLE001 - feedparser's loose parser can crash on hostile markup
+        raise ParseError(f"feedparser failed: {type(exc).__name__}: {exc}") from exc
     reason = str(result.get("bozo_exception") or "") or None
     entries = [_entry(i, e) for i, e in enumerate(result.entries)]
     if result.get("bozo"):
@@ -87,4 +90,7 @@ def parse_feed(body: bytes, content_type: str | None = None, max_bytes: int = 15
         entries=entries,
         bozo=bool(result.get("bozo")),
         bozo_reason=reason,
+        ttl=feed.get("ttl") or None,
+        sy_period=feed.get("sy_updateperiod") or None,
+        sy_frequency=feed.get("sy_updatefrequency") or None,
     )

@@ -11,18 +11,17 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from ingest import landing
+from ingest import landing, polling
 from ingest.catalog import load_catalog
 from ingest.extract import extract, load_gazetteer
-from ingest.fetch import fetch_feeds
-from ingest.load import Batch, PayloadRecord, load_batch, read_validators
-from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult, Rejection, Validators
-from ingest.normalize import NormaliseError, base_for, normalise_entry
-from ingest.parse import ParseError, parse_feed
+from ingest.fetch import Target, fetch_targets
+from ingest.load import Batch, load_batch, read_states
+from ingest.models import BatchStats, Catalog, Feed, FetchResult
+from ingest.process import Processed, dedupe, process_payload
 from ingest.settings import Settings
 from ingest.validate import validate_articles
 from ingest.warehouse import connect
@@ -30,146 +29,98 @@ from ingest.warehouse import connect
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Processed:
-    payloads: list[PayloadRecord]
-    articles: list[Article]
-    rejections: list[Rejection]
-    entries_seen: int = 0
-    in_batch_duplicates: int = 0
-
-
 def new_batch_id(source: str) -> str:
     return f"{source}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
-def stored_validators(settings: Settings) -> dict[str, Validators]:
+def plan(settings: Settings, catalog: Catalog, *, due_only: bool = True, now: datetime | None = None) -> list[Target]:
+    """The feeds to poll now, at their current URL, with the validators to send.
+
+    `due_only=False` polls every feed that is not muted (an operator's one-off run).
+    """
+    now = now or datetime.now(UTC)
     with connect(settings.warehouse) as con:
-        return read_validators(con)
+        states = read_states(con)
+    targets = []
+    for feed in catalog.feeds:
+        state = states.get(feed.id)
+        if polling.is_muted(feed, state) or (due_only and not polling.is_due(feed, state, now)):
+            continue
+        targets.append(Target(feed.id, polling.current_url(feed, state), polling.validators_for(state, now)))
+    return targets
 
 
-def fetch_and_land(
-    feeds: Iterable[Feed], settings: Settings, catalog: Catalog, validators: dict[str, Validators]
-) -> list[FetchResult]:
-    """Fetch feeds (conditional GET with the given validators) and land every 200 body.
+def fetch_and_land(targets: Iterable[Target], settings: Settings, catalog: Catalog) -> list[FetchResult]:
+    """Fetch (conditional GET), land every 200 body and journal it as pending.
 
     Touches no database, so it can run in parallel with the writer (Airflow mapped tasks).
+    A body whose hash is the one loaded last time is `unchanged`: it is not parsed again.
     """
-    results = fetch_feeds(list(feeds), validators, settings, catalog.allow_private_network)
+    targets = list(targets)
+    previous = {t.feed_id: t.validators.last_sha256 for t in targets}
+    results = fetch_targets(targets, settings, catalog.allow_private_network, catalog.allowed_networks)
     for result in results:
-        if result.body is not None:
-            result.sha256 = landing.land(settings.landing_dir, result.body)
-            result.body = None  # the landing zone holds the bytes from here on
+        if result.body is None:
+            continue
+        result.sha256 = landing.land(settings.landing_dir, result.body)
+        result.body = None  # the landing zone holds the bytes from here on
+        if result.sha256 == previous.get(result.feed_id):
+            result.outcome = "unchanged"
+        else:
+            landing.mark_pending(settings.landing_dir, result.sha256, result.feed_id, fetch_result_to_dict(result))
     return results
 
 
-def _reject(feed_id: str, sha: str, position: int | None, stage: str, rule: str, reason: str) -> Rejection:
-    return Rejection(feed_id, sha, position, None, stage, rule, None, reason)
+def _recovered(settings: Settings, fetches: Sequence[FetchResult]) -> list[FetchResult]:
+    """Bodies landed by a batch that died before its commit (the pending journal)."""
+    in_batch = {(f.sha256, f.feed_id) for f in fetches}
+    found = [fetch_result_from_dict(r) for r in landing.pending(settings.landing_dir)]
+    recovered = [f for f in found if (f.sha256, f.feed_id) not in in_batch]
+    if recovered:
+        log.warning("recovering %d landed payload(s) from an interrupted batch", len(recovered))
+    return recovered
 
 
-def process_payload(
-    body: bytes, sha: str, feed: Feed, fetched_at: datetime, response_url: str | None, content_type: str | None, out: Processed
-) -> None:
-    """Parse and normalise one landed body, appending to `out`; never raises for bad input."""
-    record = PayloadRecord(sha, feed.id, response_url, fetched_at, content_type, len(body), "ok", None, 0)
-    out.payloads.append(record)
-    try:
-        parsed = parse_feed(body, content_type)
-    except ParseError as exc:
-        record.parse_status, record.parse_error = "error", str(exc)
-        out.rejections.append(_reject(feed.id, sha, None, "parse", "parse_feed", str(exc)))
-        return
-    record.entries = len(parsed.entries)
-    if parsed.bozo:
-        record.parse_status, record.parse_error = "bozo", parsed.bozo_reason
-    base = base_for(parsed, response_url)
-    for entry in parsed.entries:
-        out.entries_seen += 1
-        try:
-            article = normalise_entry(
-                entry,
-                feed_id=feed.id,
-                base_url=base,
-                language=feed.language or parsed.language,
-                payload_sha256=sha,
-                fetched_at=fetched_at,
-            )
-        except NormaliseError as exc:
-            out.rejections.append(_reject(feed.id, sha, entry.position, "normalise", "identity", str(exc)))
-            continue
-        out.articles.append(article)
-
-
-def _dedupe(processed: Processed) -> None:
-    """One article per id in a batch (the same story in two feeds); the first sighting wins."""
-    seen: dict[str, Article] = {}
-    for article in processed.articles:
-        seen.setdefault(article.article_id, article)
-    processed.in_batch_duplicates = len(processed.articles) - len(seen)
-    processed.articles = list(seen.values())
-
-
-def process_and_load(
-    settings: Settings,
-    feeds: Sequence[Feed],
-    fetches: Sequence[FetchResult],
-    *,
-    source: str = "fetch",
-    replace: bool = False,
-    batch_id: str | None = None,
-    record_fetches: bool = True,
-) -> BatchStats:
+def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str = "fetch",
+                     replace: bool = False, batch_id: str | None = None, record_fetches: bool = True) -> BatchStats:  # fmt: skip
     """The writer's half: parse the landed bodies, validate, and load everything in one transaction."""
     gaz = load_gazetteer()
     by_id = {f.id: f for f in feeds}
-    out = Processed([], [], [])
-    for result in fetches:
+    recovered = _recovered(settings, fetches) if record_fetches else []
+    out = Processed()
+    for result in [*fetches, *recovered]:
         if result.sha256 and result.outcome == "ok":
+            feed = by_id.get(result.feed_id) or Feed(id=result.feed_id, url=result.url, publisher=result.feed_id)
             body = landing.read_payload(settings.landing_dir, result.sha256)
-            process_payload(
-                body,
-                result.sha256,
-                by_id[result.feed_id],
-                result.requested_at,
-                result.final_url or result.url,
-                result.content_type,
-                out,
-            )
-    _dedupe(out)
+            process_payload(body, result.sha256, feed, result.requested_at, result.final_url or result.url,
+                            result.content_type, out)  # fmt: skip
+    everything = dedupe(out)
     good, rejected = validate_articles(settings.gx_dir, out.articles)
     mentions = [m for a in good for m in extract(gaz, a.article_id, a.title, a.text).mentions]
     stats = BatchStats(
-        batch_id=batch_id or new_batch_id(source),
-        feeds_total=len(fetches),
+        batch_id=batch_id or new_batch_id(source), feeds_total=len(fetches),
         feeds_ok=sum(f.outcome == "ok" for f in fetches),
-        feeds_not_modified=sum(f.outcome == "not_modified" for f in fetches),
-        feeds_failed=sum(f.outcome == "error" for f in fetches),
-        entries_seen=out.entries_seen,
+        feeds_not_modified=sum(f.outcome in ("not_modified", "unchanged") for f in fetches),
+        feeds_failed=sum(f.outcome == "error" for f in fetches), entries_seen=out.entries_seen,
         articles_duplicate=out.in_batch_duplicates,
         rows_quarantined=len({(r.payload_sha256, r.position) for r in out.rejections + rejected}),
-    )
+    )  # fmt: skip
     batch = Batch(
-        batch_id=stats.batch_id,
-        source=source,
-        started_at=min((f.requested_at for f in fetches), default=datetime.now(UTC)),
-        gazetteer=gaz,
-        feeds=feeds,
-        fetches=fetches if record_fetches else (),
-        payloads=out.payloads,
-        articles=good,
-        mentions=mentions,
-        rejections=out.rejections + rejected,
-        replace=replace,
-        stats=stats,
-    )
+        batch_id=stats.batch_id, source=source, started_at=min((f.requested_at for f in fetches), default=datetime.now(UTC)),
+        gazetteer=gaz, feeds=feeds, fetches=fetches if record_fetches else (), payloads=out.payloads, articles=good,
+        mentions=mentions, rejections=out.rejections + rejected, replace=replace, stats=stats,
+        observations=out.observations, all_articles=everything,
+    )  # fmt: skip
     with connect(settings.warehouse) as con:
-        return load_batch(con, batch)
+        loaded = load_batch(con, batch)
+    landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
+    return loaded
 
 
-def ingest_batch(settings: Settings, catalog: Catalog | None = None) -> BatchStats:
-    """Fetch every catalog feed, land, process and load (no dbt): the raw half of a micro-batch."""
+def ingest_batch(settings: Settings, catalog: Catalog | None = None, *, due_only: bool = False) -> BatchStats:
+    """Plan, fetch, land, process and load (no dbt): the raw half of a micro-batch."""
     catalog = catalog or load_catalog(settings.feeds_file)
-    fetches = fetch_and_land(catalog.feeds, settings, catalog, stored_validators(settings))
+    fetches = fetch_and_land(plan(settings, catalog, due_only=due_only), settings, catalog)
     return process_and_load(settings, catalog.feeds, fetches)
 
 
@@ -201,17 +152,17 @@ def files_as_fetches(paths: Iterable[Path], settings: Settings) -> tuple[list[Fe
     return feeds, fetches
 
 
-def fetch_result_to_dict(result: FetchResult) -> dict[str, object]:
+def fetch_result_to_dict(result: FetchResult) -> dict[str, Any]:
     """A small, JSON-safe form for Airflow XCom (the body stays in the landing zone)."""
     data = dataclasses.asdict(dataclasses.replace(result, body=None))
     data["requested_at"] = result.requested_at.isoformat()
     return data
 
 
-def fetch_result_from_dict(data: dict[str, object]) -> FetchResult:
+def fetch_result_from_dict(data: dict[str, Any]) -> FetchResult:
     values = dict(data)
     values["requested_at"] = datetime.fromisoformat(str(values["requested_at"]))
-    return FetchResult(**values)  # type: ignore[arg-type]
+    return FetchResult(**values)
 
 
 def transform_and_publish(settings: Settings) -> list[str]:
@@ -223,9 +174,9 @@ def transform_and_publish(settings: Settings) -> list[str]:
     return publish(settings)
 
 
-def run_microbatch(settings: Settings, catalog: Catalog | None = None) -> BatchStats:
+def run_microbatch(settings: Settings, catalog: Catalog | None = None, *, due_only: bool = False) -> BatchStats:
     """One micro-batch end to end: fetch, land, parse, normalise, extract, validate, load, dbt build, publish."""
-    stats = ingest_batch(settings, catalog)
+    stats = ingest_batch(settings, catalog, due_only=due_only)
     transform_and_publish(settings)
     return stats
 

@@ -6,42 +6,32 @@ pipeline's heavy imports.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ingest.catalog import load_catalog
+from ingest.fetch import Target
 from ingest.models import Feed, Validators
-from ingest.pipeline import (
-    fetch_and_land,
-    fetch_result_from_dict,
-    fetch_result_to_dict,
-    process_and_load,
-    stored_validators,
-)
+from ingest.pipeline import fetch_and_land, fetch_result_from_dict, fetch_result_to_dict, plan, process_and_load
 from ingest.settings import load_settings
 
 
-def plan_feeds() -> list[dict[str, Any]]:
-    """The feeds to poll in this run with their stored validators, one dict per mapped fetch task.
+def plan_feeds(due_only: bool = True) -> list[dict[str, Any]]:
+    """The feeds to poll in this run, one dict per mapped fetch task.
 
-    Runs in the writer pool: it reads the warehouse, so the fetch tasks need not.
+    Runs in the writer pool: it reads the warehouse (feed state), so the fetch tasks need not.
     """
     settings = load_settings()
-    catalog = load_catalog(settings.feeds_file)
-    validators = stored_validators(settings)
-    plan = []
-    for feed in catalog.feeds:
-        v = validators.get(feed.id, Validators())
-        plan.append({"feed_id": feed.id, "etag": v.etag, "last_modified": v.last_modified})
-    return plan
+    targets = plan(settings, load_catalog(settings.feeds_file), due_only=due_only)
+    return [{"feed_id": t.feed_id, "url": t.url, **dataclasses.asdict(t.validators)} for t in targets]
 
 
 def fetch_feed(planned: dict[str, Any]) -> dict[str, Any]:
     """Fetch and land one feed; no database access, so many run at once."""
     settings = load_settings()
     catalog = load_catalog(settings.feeds_file)
-    feed = next(f for f in catalog.feeds if f.id == planned["feed_id"])
-    validators = {feed.id: Validators(planned.get("etag"), planned.get("last_modified"))}
-    (result,) = fetch_and_land([feed], settings, catalog, validators)
+    validators = Validators(planned.get("etag"), planned.get("last_modified"), planned.get("last_sha256"))
+    (result,) = fetch_and_land([Target(planned["feed_id"], planned["url"], validators)], settings, catalog)
     return fetch_result_to_dict(result)
 
 

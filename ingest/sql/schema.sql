@@ -26,16 +26,24 @@ create table if not exists raw.feeds (
 create table if not exists raw.feed_state (
     feed_id varchar primary key,
     url varchar not null,                 -- current URL (a permanent redirect updates it)
-    etag varchar,
-    last_modified varchar,
-    last_sha256 varchar,
-    last_fetch_at timestamptz,
-    last_success_at timestamptz,
-    last_status_code integer,
-    consecutive_failures integer not null default 0,
-    last_error varchar,
-    status varchar not null               -- ok | failing
+    status varchar not null               -- new | ok | failing | muted (410)
 );
+-- Added column by column so a warehouse from an older release upgrades in place.
+alter table raw.feed_state add column if not exists redirected_from varchar;   -- catalog URL that redirected
+alter table raw.feed_state add column if not exists etag varchar;
+alter table raw.feed_state add column if not exists last_modified varchar;
+alter table raw.feed_state add column if not exists last_sha256 varchar;
+alter table raw.feed_state add column if not exists last_fetch_at timestamptz;
+alter table raw.feed_state add column if not exists last_success_at timestamptz;
+alter table raw.feed_state add column if not exists last_unconditional_at timestamptz;
+alter table raw.feed_state add column if not exists last_new_entry_at timestamptz;
+alter table raw.feed_state add column if not exists last_status_code integer;
+alter table raw.feed_state add column if not exists consecutive_failures integer default 0;
+alter table raw.feed_state add column if not exists failure_score double default 0;
+alter table raw.feed_state add column if not exists poll_interval_s integer;
+alter table raw.feed_state add column if not exists next_poll_at timestamptz;
+alter table raw.feed_state add column if not exists last_error varchar;
+alter table raw.feed_state add column if not exists last_error_class varchar;
 
 create table if not exists raw.fetches (
     fetch_id varchar primary key,
@@ -44,7 +52,7 @@ create table if not exists raw.fetches (
     url varchar not null,
     final_url varchar,
     requested_at timestamptz not null,
-    outcome varchar not null,             -- ok | not_modified | error
+    outcome varchar not null,             -- ok | not_modified | unchanged | error
     status_code integer,
     bytes bigint,
     duration_ms double,
@@ -54,6 +62,10 @@ create table if not exists raw.fetches (
     last_modified varchar,
     payload_sha256 varchar
 );
+alter table raw.fetches add column if not exists failure_class varchar;   -- hard | soft | temporary
+alter table raw.fetches add column if not exists sent_validators boolean;
+alter table raw.fetches add column if not exists retry_after varchar;
+alter table raw.fetches add column if not exists cache_control varchar;
 
 create table if not exists raw.payloads (
     payload_sha256 varchar not null,
@@ -62,7 +74,7 @@ create table if not exists raw.payloads (
     received_at timestamptz not null,
     content_type varchar,
     bytes bigint,
-    parse_status varchar,                 -- ok | bozo | error
+    parse_status varchar,                 -- ok | bozo | truncated | hostile | error
     parse_error varchar,
     entries integer,
     primary key (payload_sha256, feed_id)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import brotli
+import httpx
 import pytest
 
-from ingest.fetch import fetch_feeds
-from ingest.models import Feed, Validators
+from ingest.fetch import Target, _error_class, fetch_targets
+from ingest.models import Validators
 from ingest.settings import Settings, load_settings
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
@@ -60,6 +63,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/loop"):
             n = int(self.path.removeprefix("/loop") or 0)
             return self._send(302, headers={"Location": f"/loop{n + 1}"})
+        if self.path == "/brotli":
+            return self._send(200, brotli.compress(FEED), {"Content-Encoding": "br"})
         if self.path == "/ua":
             return self._send(200, self.headers.get("User-Agent", "").encode())
         return self._send(500)
@@ -86,8 +91,7 @@ def tight(tmp_path: Path) -> Settings:
 
 
 def _one(url: str, settings: Settings, validators: Validators | None = None, allow: bool = True):  # type: ignore[no-untyped-def]
-    feed = Feed(id="f", url=url, publisher="p")
-    return fetch_feeds([feed], {"f": validators or Validators()}, settings, allow_private_network=allow)[0]
+    return fetch_targets([Target("f", url, validators or Validators())], settings, allow_private_network=allow)[0]
 
 
 def test_200_then_conditional_get_gives_304(base_url: str, tight: Settings) -> None:
@@ -120,9 +124,20 @@ def test_loopback_refused_unless_the_catalog_allows_it(base_url: str, tight: Set
     assert (refused.outcome, refused.error_class) == ("error", "blocked_address")
 
 
-def test_unknown_host_is_a_recorded_error(tight: Settings) -> None:
-    result = _one("http://nonexistent.invalid/feed", tight, allow=False)
-    assert result.outcome == "error" and result.error_class in ("connect_error", "timeout")
+@pytest.mark.parametrize(("errno", "expected"), [(socket.EAI_AGAIN, "dns_temporary"), (socket.EAI_NONAME, "unknown_host")])
+def test_dns_failures_are_classed_by_errno(errno: int, expected: str) -> None:
+    # built, not provoked: a real lookup would leave loopback
+    try:
+        try:
+            raise socket.gaierror(errno, "lookup failed")
+        except socket.gaierror as cause:
+            raise httpx.ConnectError("connect failed") from cause
+    except httpx.ConnectError as exc:
+        assert _error_class(exc) == expected
+
+
+def test_brotli_and_gzip_bodies_are_decoded(base_url: str, tight: Settings) -> None:
+    assert _one(f"{base_url}/brotli", tight).body == FEED
 
 
 def test_own_user_agent(base_url: str, tight: Settings) -> None:
@@ -131,8 +146,8 @@ def test_own_user_agent(base_url: str, tight: Settings) -> None:
 
 def test_many_feeds_fetched_concurrently(base_url: str, tight: Settings) -> None:
     settings = dataclasses.replace(tight, per_host_concurrency=8, total_timeout_s=10.0, read_timeout_s=10.0)
-    feeds = [Feed(id=f"f{i}", url=f"{base_url}/counted", publisher="p") for i in range(8)]
-    results = fetch_feeds(feeds, {}, settings, allow_private_network=True)
+    targets = [Target(f"f{i}", f"{base_url}/counted") for i in range(8)]
+    results = fetch_targets(targets, settings, allow_private_network=True)
     assert all(r.outcome == "ok" for r in results)
     # the server saw requests overlap, up to the per-host limit, never beyond it
     assert 2 <= Handler.max_in_flight <= settings.per_host_concurrency

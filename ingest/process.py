@@ -1,0 +1,89 @@
+"""Parse and normalise landed bodies into articles, recording every rejection.
+
+Pure over bytes: no network, no warehouse. Per feed it also keeps what the poller
+wants to know (the publisher's `ttl`, a parse error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from ingest.load import PayloadRecord
+from ingest.models import Article, Feed, Rejection
+from ingest.normalize import NormaliseError, base_for, normalise_entry
+from ingest.parse import ParseError, parse_feed
+from ingest.polling import Observation, feed_ttl_s
+
+
+@dataclass
+class Processed:
+    payloads: list[PayloadRecord] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    observations: dict[str, Observation] = field(default_factory=dict)
+    entries_seen: int = 0
+    in_batch_duplicates: int = 0
+
+
+def _reject(feed_id: str, sha: str, position: int | None, stage: str, rule: str, reason: str) -> Rejection:
+    return Rejection(feed_id, sha, position, None, stage, rule, None, reason)
+
+
+def process_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, response_url: str | None,
+                    content_type: str | None, out: Processed) -> None:  # fmt: skip
+    """Parse and normalise one landed body, appending to `out`; never raises for bad input."""
+    record = PayloadRecord(sha, feed.id, response_url, fetched_at, content_type, len(body), "ok", None, 0)
+    out.payloads.append(record)
+    observation = out.observations.get(feed.id, Observation())
+    try:
+        parsed = parse_feed(body, content_type)
+    except ParseError as exc:
+        record.parse_status, record.parse_error = "error", str(exc)
+        out.rejections.append(_reject(feed.id, sha, None, "parse", "parse_feed", str(exc)))
+        out.observations[feed.id] = replace(observation, parse_error=str(exc))
+        return
+    out.observations[feed.id] = replace(observation, ttl_s=feed_ttl_s(parsed.ttl, parsed.sy_period, parsed.sy_frequency))
+    record.entries = len(parsed.entries)
+    if parsed.bozo:
+        record.parse_status, record.parse_error = "bozo", parsed.bozo_reason
+        broken = _broken(parsed.bozo_reason)
+        if broken:
+            # what was recovered still loads, but a cut-off or hostile body is a failed poll for the feed
+            record.parse_status = broken
+            out.observations[feed.id] = replace(out.observations[feed.id], parse_error=f"{broken} body: {parsed.bozo_reason}")
+    base = base_for(parsed, response_url)
+    language = feed.language or parsed.language
+    for entry in parsed.entries:
+        out.entries_seen += 1
+        try:
+            article = normalise_entry(entry, feed_id=feed.id, base_url=base, language=language, payload_sha256=sha,
+                                      fetched_at=fetched_at)  # fmt: skip
+        except NormaliseError as exc:
+            out.rejections.append(_reject(feed.id, sha, entry.position, "normalise", "identity", str(exc)))
+            continue
+        out.articles.append(article)
+
+
+def _broken(reason: str | None) -> str | None:
+    """`truncated` or `hostile` from expat's words, else None (an ordinary, recoverable bozo)."""
+    text = (reason or "").lower()
+    if "no element found" in text or "unclosed token" in text:
+        return "truncated"  # the document stops before its root element closes
+    if "amplification" in text or "entity" in text and "limit" in text:
+        return "hostile"  # entity expansion refused (billion laughs)
+    return None
+
+
+def dedupe(processed: Processed) -> list[Article]:
+    """One article per id in a batch (the same story in two feeds); the first sighting wins.
+
+    Returns every article before the cut, for the per-feed share of new entries.
+    """
+    everything = processed.articles
+    first: dict[str, Article] = {}
+    for article in everything:
+        first.setdefault(article.article_id, article)
+    processed.in_batch_duplicates = len(everything) - len(first)
+    processed.articles = list(first.values())
+    return everything
