@@ -54,6 +54,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    print(json.dumps({"watching": str(settings.feeds_file), "interval_s": args.interval}), flush=True)
     while not stop.is_set():
         stats = run_microbatch(settings, due_only=True)
         print(json.dumps({"at": datetime.now(UTC).isoformat(), **stats.as_dict()}), flush=True)

@@ -72,7 +72,7 @@ def parse_feed(body: bytes, content_type: str | None = None, max_bytes: int = 15
     headers = {"content-type": content_type} if content_type else {}
     try:
         result = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
-    except Exception as exc:  # noqa: BLE001 - feedparser's loose parser can crash on hostile markup
+    except Exception as exc:  # feedparser's loose parser can crash on hostile markup
         raise ParseError(f"feedparser failed: {type(exc).__name__}: {exc}") from exc
     reason = str(result.get("bozo_exception") or "") or None
     entries = [_entry(i, e) for i, e in enumerate(result.entries)]

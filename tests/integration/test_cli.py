@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, seed_article
+from ingest.serve import FeedServer
+from tests.conftest import DEMO_CATALOG, FIXTURES, ROOT, seed_article
 
 
 def defnews(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -77,3 +81,27 @@ def test_help_lists_every_contract_command() -> None:
     for command in ("run", "watch", "ingest-files", "extract", "replay", "serve-feeds", "demo"):
         assert command in done.stdout
     assert (ROOT / "README.md").exists()
+
+
+@pytest.mark.slow
+def test_watch_finishes_the_batch_in_hand_on_sigterm_and_exits_0(sample_server: FeedServer, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {**os.environ, "DEFNEWS_SAMPLE_BASE": sample_server.base_url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "watch", "--feeds", str(DEMO_CATALOG), "--data-dir", str(data), "--interval", "3600"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    assert "watching" in proc.stdout.readline()  # the signal handlers are in place
+    deadline = time.monotonic() + 120
+    while not list((data / "landing").glob("??/*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)  # mid-batch: fetched and landed, not yet loaded
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    batches = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert len(batches) == 1 and batches[0]["articles_new"] >= 300
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    assert con.execute("select count(*) from raw.batches").fetchall() == [(1,)]
+    con.close()
+    assert (data / "analytics.duckdb").exists()  # the batch went all the way to publish
