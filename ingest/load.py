@@ -16,10 +16,12 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
+from ingest.articles import write_articles
 from ingest.extract import Gazetteer
 from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, Rejection
 from ingest.normalize import stable_id
 from ingest.polling import Observation, failure_class, next_state
+from ingest.warehouse import insert_rows
 
 
 @dataclass
@@ -53,22 +55,6 @@ class Batch:
     stats: BatchStats = field(default_factory=lambda: BatchStats(batch_id=""))
 
 
-def _arrow(rows: Sequence[object], columns: Sequence[str]) -> pa.Table:
-    data = [{c: getattr(r, c) if not isinstance(r, dict) else r[c] for c in columns} for r in rows]
-    return pa.Table.from_pylist(data) if data else pa.table({c: pa.array([], pa.string()) for c in columns})
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[object], columns: Sequence[str], tail: str = "") -> None:
-    if not rows:
-        return
-    con.register("_batch", _arrow(rows, columns))
-    try:
-        cols = ", ".join(columns)
-        con.execute(f"insert into {table} ({cols}) select {cols} from _batch {tail}")
-    finally:
-        con.unregister("_batch")
-
-
 def _reference_tables(con: duckdb.DuckDBPyConnection, gaz: Gazetteer) -> None:
     current = con.execute("select any_value(extractor_version) from raw.actors").fetchall()
     if current and current[0][0] == gaz.version:
@@ -77,8 +63,8 @@ def _reference_tables(con: duckdb.DuckDBPyConnection, gaz: Gazetteer) -> None:
     con.execute("delete from raw.topics")
     actors = [dict(dataclasses.asdict(a), actor_id=a.id, extractor_version=gaz.version) for a in gaz.actors]
     topics = [dict(dataclasses.asdict(t), topic_id=t.id, extractor_version=gaz.version) for t in gaz.topics]
-    _insert(con, "raw.actors", actors, ["actor_id", "name", "type", "country", "theatre", "role", "extractor_version"])
-    _insert(con, "raw.topics", topics, ["topic_id", "name", "description", "extractor_version"])
+    insert_rows(con, "raw.actors", actors, ["actor_id", "name", "type", "country", "theatre", "role", "extractor_version"])
+    insert_rows(con, "raw.topics", topics, ["topic_id", "name", "description", "extractor_version"])
 
 
 def _feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[Feed], now: datetime) -> None:
@@ -94,7 +80,7 @@ def _feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[Feed], now: datetime)
         )
         for f in feeds
     ]
-    _insert(
+    insert_rows(
         con,
         "raw.feeds",
         rows,
@@ -129,7 +115,7 @@ def _fetches(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> Non
         row.update(fetch_id=stable_id("fetch", batch.batch_id, f.feed_id, f.requested_at.isoformat()), batch_id=batch.batch_id,
                    payload_sha256=f.sha256, bytes=f.size, failure_class=failure_class(f.error_class))  # fmt: skip
         rows.append(row)
-    _insert(con, "raw.fetches", rows, FETCH_COLUMNS, "on conflict do nothing")
+    insert_rows(con, "raw.fetches", rows, FETCH_COLUMNS, "on conflict do nothing")
     states = read_states(con)
     feeds = {f.id: f for f in batch.feeds}
     updated = []
@@ -138,7 +124,7 @@ def _fetches(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> Non
         observation = batch.observations.get(f.feed_id, Observation())
         updated.append(dataclasses.asdict(next_state(feed, states.get(f.feed_id), f, observation, now)))
     assignments = ", ".join(f"{c} = excluded.{c}" for c in STATE_COLUMNS if c != "feed_id")
-    _insert(con, "raw.feed_state", updated, STATE_COLUMNS, f"on conflict (feed_id) do update set {assignments}")
+    insert_rows(con, "raw.feed_state", updated, STATE_COLUMNS, f"on conflict (feed_id) do update set {assignments}")
 
 
 def _known(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set[str]:
@@ -155,7 +141,7 @@ PAYLOAD_COLUMNS = ["payload_sha256", "feed_id", "url", "received_at", "content_t
 
 def _payloads(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
     rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256) for p in batch.payloads]
-    _insert(con, "raw.payloads", rows, PAYLOAD_COLUMNS,
+    insert_rows(con, "raw.payloads", rows, PAYLOAD_COLUMNS,
             "on conflict do update set parse_status = excluded.parse_status, parse_error = excluded.parse_error, "
             "entries = excluded.entries")  # fmt: skip
 
@@ -172,62 +158,7 @@ def _observe(batch: Batch, known: set[str]) -> None:
         batch.observations[feed_id] = dataclasses.replace(previous, seen_share=seen / total, new_entries=total - seen)
 
 
-ARTICLE_COLUMNS = [
-    "article_id",
-    "feed_id",
-    "url",
-    "guid",
-    "title",
-    "published_at",
-    "date_flag",
-    "language",
-    "author",
-    "content_hash",
-    "story_key",
-    "payload_sha256",
-    "first_seen_at",
-    "last_seen_at",
-    "extractor_version",
-]
 MENTION_COLUMNS = ["article_id", "kind", "entity_id", "field", "start_offset", "end_offset", "surface", "extractor_version"]
-
-
-def _articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> set[str]:
-    """Insert new articles, touch known ones; return the ids whose text and mentions are (re)written."""
-    ids = [a.article_id for a in batch.articles]
-    known = _known(con, ids)
-    rows = [
-        dict(
-            dataclasses.asdict(a),
-            first_seen_at=a.fetched_at,
-            last_seen_at=a.fetched_at,
-            extractor_version=batch.gazetteer.version,
-        )
-        for a in batch.articles
-    ]
-    update = (
-        "title = excluded.title, url = excluded.url, published_at = excluded.published_at, "
-        "date_flag = excluded.date_flag, content_hash = excluded.content_hash, story_key = excluded.story_key, "
-        "extractor_version = excluded.extractor_version, "
-        if batch.replace
-        else ""
-    )
-    _insert(
-        con,
-        "raw.articles",
-        rows,
-        ARTICLE_COLUMNS,
-        f"on conflict (article_id) do update set {update}"
-        "last_seen_at = greatest(raw.articles.last_seen_at, excluded.last_seen_at)",
-    )
-    written = set(ids) if batch.replace else set(ids) - known
-    texts = [{"article_id": a.article_id, "text": a.text} for a in batch.articles if a.article_id in written]
-    _insert(
-        con, "raw.article_texts", texts, ["article_id", "text"], "on conflict (article_id) do update set text = excluded.text"
-    )
-    batch.stats.articles_new = len(set(ids) - known)
-    batch.stats.articles_duplicate += len(known)
-    return written
 
 
 def _mentions(con: duckdb.DuckDBPyConnection, batch: Batch, written: set[str]) -> None:
@@ -241,7 +172,7 @@ def _mentions(con: duckdb.DuckDBPyConnection, batch: Batch, written: set[str]) -
         for m in batch.mentions
         if m.article_id in written
     ]
-    _insert(con, "raw.mentions", rows, MENTION_COLUMNS)
+    insert_rows(con, "raw.mentions", rows, MENTION_COLUMNS)
     batch.stats.mentions_loaded = len(rows)
 
 
@@ -270,7 +201,7 @@ def _quarantine(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> 
         "position",
         "article_id",
     ]
-    _insert(con, "raw.quarantine", rows, cols, "on conflict do nothing")
+    insert_rows(con, "raw.quarantine", rows, cols, "on conflict do nothing")
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
@@ -284,7 +215,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
         _observe(batch, _known(con, [a.article_id for a in batch.all_articles or batch.articles]))
         _fetches(con, batch, now)
         _payloads(con, batch)
-        written = _articles(con, batch, now)
+        written = write_articles(con, batch, now)
         _mentions(con, batch, written)
         _quarantine(con, batch, now)
         s = batch.stats

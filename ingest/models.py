@@ -100,6 +100,7 @@ class RawEntry:
     content_html: str | None
     published: datetime | None
     author: str | None
+    published_raw: str | None = None  # the date string, when feedparser could not read it
 
 
 @dataclass
@@ -125,7 +126,7 @@ class Article:
     title: str
     text: str
     published_at: datetime
-    date_flag: str | None  # None, "missing" (fetch time used) or "future_clamped"
+    date_flag: str | None  # None, "missing" (fetch time used), "future_clamped" or "zone_assumed" (UTC)
     language: str | None
     author: str | None
     content_hash: str
@@ -133,6 +134,9 @@ class Article:
     payload_sha256: str
     position: int
     fetched_at: datetime
+    html: str = ""  # sanitised HTML (nh3), kept apart from the clean text
+    language_detected: str | None = None
+    entry_key: str = "url"  # how the entry was told apart in its feed (see ingest.identity)
 
 
 @dataclass(frozen=True)

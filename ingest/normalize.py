@@ -13,8 +13,12 @@ import unicodedata
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+import nh3
 from selectolax.lexbor import LexborHTMLParser
 
+from ingest.dates import parse_loose_date
+from ingest.identity import Identity
+from ingest.language import resolve as resolve_language
 from ingest.models import Article, ParsedFeed, RawEntry
 
 TRACKING_PARAMS = frozenset(
@@ -64,10 +68,7 @@ _TRANSLATE = str.maketrans(
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 _WORDS = re.compile(r"\w+")
-
-
-class NormaliseError(ValueError):
-    """The entry cannot become an article (no identity at all)."""
+_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 
 
 def clean_text(text: str) -> str:
@@ -90,8 +91,28 @@ def html_to_text(html: str | None) -> str:
 
 
 def canonical_url(url: str, base: str | None = None) -> str:
-    """Absolute, lower-case scheme and host, no default port, fragment or tracking parameters."""
-    parts = urlsplit(urljoin(base, url.strip()) if base else url.strip())
+    """Absolute, lower-case scheme and host, no default port, fragment or tracking parameters.
+
+    Never raises: a string that is not a URL (a bad port, a broken IPv6 host) comes back stripped,
+    for the quality gate to reject with its reason.
+    """
+    try:
+        return _trim(_canonical(_trim(url), base))
+    except ValueError:
+        return _trim(url)
+
+
+def _trim(text: str) -> str:
+    """Strip what URL parsers strip (C0 controls, spaces) and Unicode whitespace, until nothing changes."""
+    while True:
+        trimmed = text.strip(_C0_AND_SPACE).strip()
+        if trimmed == text:
+            return text
+        text = trimmed
+
+
+def _canonical(url: str, base: str | None) -> str:
+    parts = urlsplit(urljoin(base, url) if base else url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     for prefix in HOST_PREFIXES:
@@ -117,48 +138,38 @@ def story_key(title: str) -> str:
     return stable_id("story", " ".join(_WORDS.findall(title.casefold())))
 
 
-def resolve_date(published: datetime | None, fetched_at: datetime) -> tuple[datetime, str | None]:
+def resolve_date(published: datetime | None, fetched_at: datetime, raw: str | None = None) -> tuple[datetime, str | None]:
+    """A UTC date and its flag: None, missing (fetch time), future_clamped (fetch time) or zone_assumed."""
+    flag = None
+    if published is None and raw:
+        published, zone_assumed = parse_loose_date(raw)
+        flag = "zone_assumed" if zone_assumed else None
     if published is None:
         return fetched_at, "missing"
     if published > fetched_at + FUTURE_TOLERANCE:
         return fetched_at, "future_clamped"
-    return published, None
+    return published, flag
 
 
-def _identity(entry: RawEntry, feed_id: str, base: str | None) -> tuple[str, str]:
-    if entry.link and urlsplit(urljoin(base or "", entry.link)).scheme in ("http", "https"):
-        url = canonical_url(entry.link, base)
-        return stable_id("url", url), url
-    if entry.guid:
-        url = canonical_url(entry.link, base) if entry.link else ""
-        return stable_id("guid", feed_id, entry.guid), url
-    raise NormaliseError("entry has neither a usable http(s) link nor a GUID")
+def sanitise_html(html: str | None) -> str:
+    """Safe HTML for display (nh3: no scripts, styles, handlers or javascript: links)."""
+    return nh3.clean(html) if html else ""
 
 
-def normalise_entry(
-    entry: RawEntry, *, feed_id: str, base_url: str | None, language: str | None, payload_sha256: str, fetched_at: datetime
-) -> Article:
-    article_id, url = _identity(entry, feed_id, base_url)
+def normalise_entry(entry: RawEntry, identity: Identity, *, feed_id: str, language: str | None, payload_sha256: str,
+                    fetched_at: datetime) -> Article:  # fmt: skip
     title = html_to_text(entry.title)
-    text = html_to_text(entry.content_html or entry.summary_html)
-    published_at, flag = resolve_date(entry.published, fetched_at)
+    html = entry.content_html or entry.summary_html
+    text = html_to_text(html)
+    published_at, flag = resolve_date(entry.published, fetched_at, entry.published_raw)
+    resolved, detected = resolve_language(language, f"{title}\n{text}")
     return Article(
-        article_id=article_id,
-        feed_id=feed_id,
-        url=url,
-        guid=entry.guid,
-        title=title,
-        text=text,
-        published_at=published_at,
-        date_flag=flag,
-        language=language,
-        author=clean_text(entry.author) if entry.author else None,
-        content_hash=stable_id("content", title, text),
-        story_key=story_key(title),
-        payload_sha256=payload_sha256,
-        position=entry.position,
-        fetched_at=fetched_at,
-    )
+        article_id=identity.article_id, feed_id=feed_id, url=identity.url, guid=entry.guid, title=title, text=text,
+        published_at=published_at, date_flag=flag, language=resolved, language_detected=detected,
+        author=clean_text(entry.author)[:300] if entry.author else None, content_hash=stable_id("content", title, text),
+        story_key=story_key(title), payload_sha256=payload_sha256, position=entry.position, fetched_at=fetched_at,
+        html=sanitise_html(html), entry_key=identity.key,
+    )  # fmt: skip
 
 
 def base_for(parsed: ParsedFeed, response_url: str | None) -> str | None:

@@ -51,6 +51,7 @@ def _entry(position: int, entry: Any) -> RawEntry:
         content_html=_content(entry),
         published=_when(entry),
         author=entry.get("author") or None,
+        published_raw=entry.get("published") or entry.get("updated") or entry.get("created") or None,
     )
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from ingest.identity import NoIdentity, assign
 from ingest.load import PayloadRecord
 from ingest.models import Article, Feed, Rejection
-from ingest.normalize import NormaliseError, base_for, normalise_entry
+from ingest.normalize import base_for, normalise_entry
 from ingest.parse import ParseError, parse_feed
 from ingest.polling import Observation, feed_ttl_s
 
@@ -52,17 +53,15 @@ def process_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, res
             # what was recovered still loads, but a cut-off or hostile body is a failed poll for the feed
             record.parse_status = broken
             out.observations[feed.id] = replace(out.observations[feed.id], parse_error=f"{broken} body: {parsed.bozo_reason}")
-    base = base_for(parsed, response_url)
     language = feed.language or parsed.language
-    for entry in parsed.entries:
+    identities = assign(parsed.entries, feed.id, base_for(parsed, response_url))
+    for entry, identity in zip(parsed.entries, identities, strict=True):
         out.entries_seen += 1
-        try:
-            article = normalise_entry(entry, feed_id=feed.id, base_url=base, language=language, payload_sha256=sha,
-                                      fetched_at=fetched_at)  # fmt: skip
-        except NormaliseError as exc:
-            out.rejections.append(_reject(feed.id, sha, entry.position, "normalise", "identity", str(exc)))
+        if isinstance(identity, NoIdentity):
+            out.rejections.append(_reject(feed.id, sha, entry.position, "normalise", "identity", str(identity)))
             continue
-        out.articles.append(article)
+        out.articles.append(normalise_entry(entry, identity, feed_id=feed.id, language=language, payload_sha256=sha,
+                                            fetched_at=fetched_at))  # fmt: skip
 
 
 def _broken(reason: str | None) -> str | None:

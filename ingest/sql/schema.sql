@@ -87,7 +87,7 @@ create table if not exists raw.articles (
     guid varchar,
     title varchar not null,
     published_at timestamptz not null,
-    date_flag varchar,                    -- null | missing | future_clamped
+    date_flag varchar,                    -- null | missing | future_clamped | zone_assumed
     language varchar,
     author varchar,
     content_hash varchar not null,
@@ -97,11 +97,16 @@ create table if not exists raw.articles (
     last_seen_at timestamptz not null,
     extractor_version varchar not null
 );
+alter table raw.articles add column if not exists language_detected varchar;
+alter table raw.articles add column if not exists entry_key varchar;   -- guid | url | url+date | url+date+title | ...
+alter table raw.articles add column if not exists story_id varchar;    -- syndication cluster (ingest.stories)
+alter table raw.articles add column if not exists revision integer default 1;
 
 create table if not exists raw.article_texts (
     article_id varchar primary key,
     text varchar not null
 );
+alter table raw.article_texts add column if not exists html varchar;              -- sanitised (nh3)
 
 create table if not exists raw.mentions (
     article_id varchar not null,
@@ -143,4 +148,49 @@ create table if not exists raw.quarantine (
     payload_sha256 varchar,
     position integer,
     article_id varchar
+);
+
+-- Syndication clusters (ingest.stories): MinHash signatures and their LSH bands.
+create table if not exists raw.story_signatures (
+    article_id varchar primary key,
+    story_id varchar not null,
+    published_at timestamptz not null,
+    signature ubigint[] not null,
+    title_numbers varchar
+);
+
+create table if not exists raw.story_bands (
+    band_key bigint not null,
+    article_id varchar not null,
+    primary key (band_key, article_id)
+);
+
+-- Where an article was seen: one row per article and feed (syndication and re-posts, not copies).
+create table if not exists raw.sightings (
+    article_id varchar not null,
+    feed_id varchar not null,
+    first_seen_at timestamptz not null,
+    last_seen_at timestamptz not null,
+    times_seen integer not null,
+    primary key (article_id, feed_id)
+);
+
+-- Every version of an article's title and text, as first seen.
+create table if not exists raw.article_revisions (
+    article_id varchar not null,
+    revision integer not null,
+    content_hash varchar not null,
+    title varchar not null,
+    text varchar not null,
+    first_seen_at timestamptz not null,
+    payload_sha256 varchar,
+    primary key (article_id, revision)
+);
+
+-- Other URLs of one article: a source re-publishing the same story under a new URL.
+create table if not exists raw.article_aliases (
+    url varchar primary key,
+    article_id varchar not null,
+    feed_id varchar not null,
+    first_seen_at timestamptz not null
 );

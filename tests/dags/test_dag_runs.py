@@ -35,6 +35,7 @@ def test_ingest_then_transform_publish_the_marts_and_rerun_adds_nothing(
     assert _one(analytics, "select count(*) from marts.topic_mentions_daily") > 0
     assert _one(analytics, "select count(*) from marts.articles") == articles
 
-    airflow_local.test_dag("defnews_ingest")  # conditional GETs: 304s, nothing new
+    airflow_local.test_dag("defnews_ingest", {"due_only": False})  # every feed again: 304s, nothing new
     assert _one(warehouse, "select count(*) from raw.articles") == articles
     assert _one(warehouse, "select articles_new from raw.batches order by finished_at desc limit 1") == 0
+    assert _one(warehouse, "select count(*) from raw.fetches where outcome = 'not_modified'") >= 8

@@ -43,14 +43,38 @@ def test_sample_feeds_load_then_a_second_batch_adds_nothing(sample_server: FeedS
     assert _count(settings, "select count(*) from raw.fetches") == 2 * len(catalog.feeds)
 
 
-def test_syndicated_copies_collapse_by_canonical_url(sample_server: FeedServer, settings: Settings) -> None:
+def test_syndicated_copies_collapse_by_url_and_cluster_into_one_story(sample_server: FeedServer, settings: Settings) -> None:
     ingest_batch(settings)
     assert (
         _count(settings, "select count(*) from raw.articles where url like '%utm_%' or url like '%fbclid%' or url like '%#%'")
         == 0
     )
-    # the planted wire story: three outlets, one title, so one story across them
-    assert _count(settings, "select max(n) from (select count(distinct feed_id) as n from raw.articles group by story_key)") >= 3
+    planted = json.loads((SAMPLES.parent / "manifest.json").read_text())["syndication"]
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select a.article_id, a.story_id, f.publisher from raw.articles a join raw.feeds f using (feed_id) where a.title = ?",
+            [planted["title"]],
+        ).fetchall()
+        sightings = con.execute(
+            "select count(*), count(distinct feed_id) from raw.sightings where article_id in (select unnest($ids))",
+            {"ids": [r[0] for r in rows]},
+        ).fetchall()[0]
+        multi = con.execute("select count(*) from (select story_id from raw.articles group by 1 having count(*) > 1)").fetchall()
+    finally:
+        con.close()
+    # four copies in four feeds: three URLs (the wire's two feeds share one), one story, three outlets
+    assert len(rows) == 3 and len({r[1] for r in rows}) == 1 and len({r[2] for r in rows}) == 3
+    assert sightings == (4, 4)
+    # precision on the sample: the planted story is the only cluster with more than one article
+    assert multi == [(1,)]
+
+
+def test_repeated_guid_feed_loses_no_entry(sample_server: FeedServer, settings: Settings) -> None:
+    ingest_batch(settings)
+    planted = json.loads((SAMPLES.parent / "manifest.json").read_text())["repeated_guid"]
+    feed = planted["feed_id"]
+    assert _count(settings, f"select count(*) from raw.articles where feed_id = '{feed}'") == planted["items"]
 
 
 def test_undated_entries_are_kept_and_flagged(sample_server: FeedServer, settings: Settings) -> None:

@@ -17,7 +17,11 @@ renamed as (
         language,
         author,
         content_hash,
-        story_key as story_id,
+        story_key,
+        coalesce(story_id, article_id) as story_id,
+        coalesce(revision, 1) as revision,
+        language_detected,
+        entry_key,
         first_seen_at,
         last_seen_at,
         extractor_version

@@ -1,0 +1,146 @@
+"""Writing articles: new ones, revisions of known ones, re-published copies, sightings, stories.
+
+- An `article_id` seen again with the same content only moves `last_seen_at`; with a changed
+  title or body it becomes a new revision (`raw.article_revisions` keeps every version) and its
+  text and mentions are rewritten.
+- A new URL from the same source carrying the same title and lead within 7 days is a
+  re-published copy: it becomes an alias of the existing article, not a new one.
+- Every feed an article was seen in is a sighting (`raw.sightings`), instead of a duplicate row.
+- New articles get a `story_id` from `ingest.stories` (syndication clusters).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
+
+from ingest import stories
+from ingest.models import Article
+from ingest.warehouse import insert_rows as insert
+
+if TYPE_CHECKING:
+    from ingest.load import Batch
+
+REFRESHED = ["title", "url", "published_at", "date_flag", "language", "language_detected", "author", "content_hash",
+             "story_key", "revision", "entry_key", "extractor_version"]  # fmt: skip
+REPUBLISH_WINDOW = timedelta(days=7)
+REPUBLISH_SIMILARITY = 0.8
+ARTICLE_COLUMNS = ["article_id", "feed_id", "url", "guid", "title", "published_at", "date_flag", "language",
+                   "language_detected", "author", "content_hash", "story_key", "story_id", "entry_key", "revision",
+                   "payload_sha256", "first_seen_at", "last_seen_at", "extractor_version"]  # fmt: skip
+
+
+def known_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+    """article_id -> (content_hash, revision) for the ids already stored."""
+    con.register("_ids", pa.table({"article_id": pa.array(list(ids), pa.string())}))
+    try:
+        rows = con.execute(
+            "select article_id, content_hash, coalesce(revision, 1) from raw.articles join _ids using (article_id)"
+        ).fetchall()
+    finally:
+        con.unregister("_ids")
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def _republished(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article]) -> dict[str, str]:
+    """new article_id -> the existing (or earlier in-batch) article it re-publishes."""
+    if not fresh:
+        return {}
+    con.register("_new", pa.Table.from_pylist([
+        {"article_id": a.article_id, "feed_id": a.feed_id, "story_key": a.story_key, "published_at": a.published_at}
+        for a in fresh
+    ]))  # fmt: skip
+    try:
+        rows = con.execute(
+            """select n.article_id, a.article_id, s.signature from _new n
+               join raw.articles a on a.feed_id = n.feed_id and a.story_key = n.story_key and a.article_id <> n.article_id
+                   and abs(epoch(a.published_at) - epoch(n.published_at)) <= $window
+               left join raw.story_signatures s on s.article_id = a.article_id""",
+            {"window": REPUBLISH_WINDOW.total_seconds()},
+        ).fetchall()
+    finally:
+        con.unregister("_new")
+    by_id = {a.article_id: a for a in fresh}
+    mapping: dict[str, str] = {}
+    for new_id, old_id, sig in rows:
+        article = by_id[new_id]
+        if sig is None or stories.similarity(stories.signature(article.title, article.text), sig) >= REPUBLISH_SIMILARITY:
+            mapping.setdefault(new_id, old_id)
+    first: dict[tuple[str, str], Article] = {}
+    for article in sorted(fresh, key=lambda a: a.published_at):
+        if article.article_id in mapping:
+            continue
+        earlier = first.setdefault((article.feed_id, article.story_key), article)
+        if (
+            earlier is not article
+            and article.published_at - earlier.published_at <= REPUBLISH_WINDOW
+            and stories.similarity(stories.signature(article.title, article.text), stories.signature(earlier.title, earlier.text))
+            >= REPUBLISH_SIMILARITY
+        ):
+            mapping[article.article_id] = earlier.article_id
+    return mapping
+
+
+def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> set[str]:
+    """Everything about the batch's articles; returns the ids whose text and mentions are (re)written."""
+    version = batch.gazetteer.version
+    known = known_articles(con, [a.article_id for a in batch.articles])
+    fresh = [a for a in batch.articles if a.article_id not in known]
+    aliases = _republished(con, fresh)
+    fresh = [a for a in fresh if a.article_id not in aliases]
+    story_of = stories.assign_stories(con, fresh, set(known))
+    changed = {a.article_id for a in batch.articles if a.article_id in known and known[a.article_id][0] != a.content_hash}
+
+    def row(a: Article, revision: int) -> dict[str, object]:
+        return dict(dataclasses.asdict(a), story_id=story_of.get(a.article_id), revision=revision, first_seen_at=a.fetched_at,
+                    last_seen_at=a.fetched_at, extractor_version=version)  # fmt: skip
+
+    insert(con, "raw.articles", [row(a, 1) for a in fresh], ARTICLE_COLUMNS)
+    revisions = [row(a, 1) for a in fresh] + [
+        row(a, known[a.article_id][1] + 1) for a in batch.articles if a.article_id in changed
+    ]
+    refreshed = [r for r in revisions if r["article_id"] in changed]
+    touched = [row(a, known[a.article_id][1]) for a in batch.articles if a.article_id in known and a.article_id not in changed]
+    if batch.replace:
+        refreshed, touched = refreshed + touched, []
+    seen = "last_seen_at = greatest(raw.articles.last_seen_at, excluded.last_seen_at)"
+    columns = [c for c in ARTICLE_COLUMNS if c != "story_id"]
+    insert(con, "raw.articles", touched, columns, f"on conflict (article_id) do update set {seen}")
+    assignments = ", ".join(f"{c} = excluded.{c}" for c in REFRESHED)
+    insert(con, "raw.articles", refreshed, columns, f"on conflict (article_id) do update set {assignments}, {seen}")
+    insert(con, "raw.article_revisions", revisions,
+           ["article_id", "revision", "content_hash", "title", "text", "first_seen_at", "payload_sha256"],
+           "on conflict do nothing")  # fmt: skip
+    written = {a.article_id for a in fresh} | changed | ({a.article_id for a in batch.articles} if batch.replace else set())
+    texts = [{"article_id": a.article_id, "text": a.text, "html": a.html} for a in batch.articles if a.article_id in written]
+    insert(con, "raw.article_texts", texts, ["article_id", "text", "html"],
+           "on conflict (article_id) do update set text = excluded.text, html = excluded.html")  # fmt: skip
+    _aliases_and_sightings(con, batch, aliases, now)
+    batch.stats.articles_new = len(fresh)
+    batch.stats.articles_duplicate += len(known) + len(aliases)
+    return written
+
+
+def _aliases_and_sightings(con: duckdb.DuckDBPyConnection, batch: Batch, aliases: dict[str, str], now: datetime) -> None:
+    by_id = {a.article_id: a for a in batch.articles}
+    alias_rows: list[dict[str, object]] = [
+        {"url": by_id[new].url, "article_id": old, "feed_id": by_id[new].feed_id, "first_seen_at": by_id[new].fetched_at}
+        for new, old in aliases.items()
+    ]
+    insert(con, "raw.article_aliases", alias_rows, ["url", "article_id", "feed_id", "first_seen_at"], "on conflict do nothing")
+    seen: dict[tuple[str, str], dict[str, object]] = {}
+    for article in batch.all_articles or batch.articles:
+        if article.article_id not in by_id:
+            continue  # quarantined: not an article (yet)
+        key = (aliases.get(article.article_id, article.article_id), article.feed_id)
+        entry = seen.setdefault(key, {"article_id": key[0], "feed_id": key[1], "first_seen_at": article.fetched_at,
+                                      "last_seen_at": article.fetched_at, "times_seen": 0})  # fmt: skip
+        entry["times_seen"] = int(entry["times_seen"]) + 1  # type: ignore[call-overload]
+    insert(con, "raw.sightings", list(seen.values()), ["article_id", "feed_id", "first_seen_at", "last_seen_at", "times_seen"],
+           "on conflict (article_id, feed_id) do update set last_seen_at = greatest(raw.sightings.last_seen_at, "
+           "excluded.last_seen_at), times_seen = raw.sightings.times_seen + excluded.times_seen")  # fmt: skip

@@ -1,0 +1,138 @@
+"""Syndication clusters: the same wire story in several outlets gets one `story_id`.
+
+MinHash (64 hashes) over word 3-shingles of the title and the lead (first 60 words), with
+LSH banding (16 bands of 4) to find candidates among articles published within 3 days; a
+candidate whose estimated Jaccard similarity is at least `THRESHOLD`, and whose title carries
+the same figures, passes its story on (template-alike reports such as "rial hits new low of
+1,230,000" and "... of 1,300,000" are different stories).
+An article that matches nothing starts its own story (its `story_id` is its `article_id`).
+Signatures and bands live in the warehouse, so clustering a micro-batch costs the new rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from ingest.models import Article
+
+HASHES = 64
+BANDS = 16
+ROWS = HASHES // BANDS
+SHINGLE = 3
+LEAD_WORDS = 60
+THRESHOLD = 0.6
+WINDOW = timedelta(days=3)
+_WORD = re.compile(r"\w+")
+_RNG = np.random.default_rng(20261126)
+_A = _RNG.integers(1, 2**63 - 1, HASHES, dtype=np.uint64) | np.uint64(1)
+_B = _RNG.integers(0, 2**63 - 1, HASHES, dtype=np.uint64)
+_EMPTY = np.full(HASHES, np.iinfo(np.uint64).max, dtype=np.uint64)
+
+
+def signature(title: str, text: str) -> np.ndarray:
+    words = _WORD.findall(f"{title} {' '.join(text.split()[:LEAD_WORDS])}".casefold())
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))} if words else set()
+    if not shingles:
+        return _EMPTY.copy()
+    values = np.array([int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in shingles],
+                      dtype=np.uint64)  # fmt: skip
+    with np.errstate(over="ignore"):
+        hashed = values[:, None] * _A[None, :] + _B[None, :]  # arithmetic modulo 2**64
+    return np.asarray(hashed.min(axis=0), dtype=np.uint64)
+
+
+def bands(sig: np.ndarray) -> list[int]:
+    keys = []
+    for band in range(BANDS):
+        chunk = sig[band * ROWS : (band + 1) * ROWS].tobytes()
+        keys.append(int.from_bytes(hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest(), "little") >> 1)
+    return keys
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean(a == b))
+
+
+Candidate = tuple[str, np.ndarray, datetime, str]  # story_id, signature, published_at, title numbers
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def title_numbers(title: str) -> str:
+    """The figures in a title: copies of one story keep them; template-alike stories differ in them."""
+    return " ".join(sorted(n.rstrip(".,") for n in _NUMBER.findall(title)))
+
+
+def _stored_candidates(con: duckdb.DuckDBPyConnection, keys: list[int]) -> tuple[dict[int, set[str]], dict[str, Candidate]]:
+    """Stored articles sharing a band with the batch: band -> ids, and id -> (story, signature, published)."""
+    if not keys:
+        return {}, {}
+    con.register("_bands", pa.table({"band_key": pa.array(keys, pa.int64())}))
+    try:
+        rows = con.execute(
+            """select b.band_key, s.article_id, s.story_id, s.signature, s.published_at, s.title_numbers
+               from raw.story_bands b join _bands using (band_key) join raw.story_signatures s using (article_id)"""
+        ).fetchall()
+    finally:
+        con.unregister("_bands")
+    by_band: dict[int, set[str]] = {}
+    pool: dict[str, Candidate] = {}
+    for band_key, article_id, story_id, sig, published, numbers in rows:
+        by_band.setdefault(band_key, set()).add(article_id)
+        pool[article_id] = (story_id, np.array(sig, dtype=np.uint64), published, numbers or "")
+    return by_band, pool
+
+
+def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: set[str]) -> dict[str, str]:
+    """story_id for every new article in `articles` (in publication order); store their signatures."""
+    fresh = sorted((a for a in articles if a.article_id not in known), key=lambda a: (a.published_at, a.article_id))
+    sigs = {a.article_id: signature(a.title, a.text) for a in fresh}
+    keys = {i: bands(s) for i, s in sigs.items()}
+    by_band, pool = _stored_candidates(con, [k for ks in keys.values() for k in ks])
+    assigned: dict[str, str] = {}
+    for article in fresh:
+        best, best_score = article.article_id, THRESHOLD
+        numbers = title_numbers(article.title)
+        for other in {o for k in keys[article.article_id] for o in by_band.get(k, ())}:
+            story, sig, published, other_numbers = pool[other]
+            if abs(article.published_at - published) > WINDOW or numbers != other_numbers:
+                continue
+            score = similarity(sigs[article.article_id], sig)
+            if score >= best_score:
+                best, best_score = story, score
+        assigned[article.article_id] = best
+        pool[article.article_id] = (best, sigs[article.article_id], article.published_at, numbers)
+        for k in keys[article.article_id]:
+            by_band.setdefault(k, set()).add(article.article_id)
+    _store(con, fresh, sigs, keys, assigned)
+    return assigned
+
+
+def _store(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], sigs: dict[str, np.ndarray],
+           keys: dict[str, list[int]], assigned: dict[str, str]) -> None:  # fmt: skip
+    if not fresh:
+        return
+    signatures = pa.table({
+        "article_id": [a.article_id for a in fresh], "story_id": [assigned[a.article_id] for a in fresh],
+        "published_at": [a.published_at for a in fresh], "title_numbers": [title_numbers(a.title) for a in fresh],
+        "signature": pa.array([sigs[a.article_id].tolist() for a in fresh], pa.list_(pa.uint64())),
+    })  # fmt: skip
+    band_rows = pa.table({
+        "band_key": pa.array([k for a in fresh for k in keys[a.article_id]], pa.int64()),
+        "article_id": [a.article_id for a in fresh for _ in keys[a.article_id]],
+    })  # fmt: skip
+    con.register("_sigs", signatures)
+    con.register("_band_rows", band_rows)
+    try:
+        con.execute("insert into raw.story_signatures select article_id, story_id, published_at, signature, title_numbers "
+                    "from _sigs on conflict do nothing")  # fmt: skip
+        con.execute("insert into raw.story_bands select band_key, article_id from _band_rows on conflict do nothing")
+    finally:
+        con.unregister("_sigs")
+        con.unregister("_band_rows")
