@@ -35,3 +35,21 @@ def test_truncated_feed_is_an_error_not_an_empty_feed() -> None:
 def test_html_page_is_not_a_feed() -> None:
     with pytest.raises(ParseError):
         parse_feed(b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
+
+
+def test_gb2312_label_is_read_as_gb18030() -> None:
+    # 镕 (U+9555) is outside GB2312: publishers who label GB2312 still send it
+    title = "朱镕基谈台湾海峡"
+    body = (
+        '<?xml version="1.0" encoding="gb2312"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>{title}</title><link>https://news.example/1</link></item></channel></rss>"
+    ).encode("gb18030")
+    assert parse_feed(body).entries[0].title == title
+    assert parse_feed(body, "text/xml; charset=GB2312").entries[0].title == title
+
+
+def test_windows_1251_and_undeclared_latin1_decode() -> None:
+    cyr = '<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><title>t</title><item><title>Минобороны России</title><link>https://a.example/1</link></item></channel></rss>'
+    assert parse_feed(cyr.encode("cp1251")).entries[0].title == "Минобороны России"
+    latin = '<rss version="2.0"><channel><title>t</title><item><title>Defesa: avião não tripulado</title><link>https://a.example/2</link></item></channel></rss>'
+    assert parse_feed(latin.encode("latin-1")).entries[0].title == "Defesa: avião não tripulado"
