@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import gzip
 import io
-import re
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -65,26 +64,12 @@ def _gunzip(body: bytes, cap: int) -> bytes:
     return data
 
 
-_GB_DECLARED = re.compile(rb"""(encoding\s*=\s*["'])(gb2312|gbk|x-gbk|cp936)(["'])""", re.IGNORECASE)
-_GB_HEADER = re.compile(r"charset\s*=\s*[\"']?(gb2312|gbk|x-gbk|cp936)", re.IGNORECASE)
-
-
-def _widen_encoding(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
-    """GB2312/GBK labels read as GB18030, their superset: publishers use characters outside GB2312."""
-    head, rest = body[:400], body[400:]
-    body = _GB_DECLARED.sub(rb"\1gb18030\3", head, count=1) + rest
-    if content_type:
-        content_type = _GB_HEADER.sub("charset=gb18030", content_type)
-    return body, content_type
-
-
 def parse_feed(body: bytes, content_type: str | None = None, max_bytes: int = 15 * 1024 * 1024) -> ParsedFeed:
     if body[:2] == GZIP_MAGIC:
         try:
             body = _gunzip(body, max_bytes)
         except (OSError, EOFError) as exc:
             raise ParseError(f"body looks gzipped but does not decompress: {exc}") from exc
-    body, content_type = _widen_encoding(body, content_type)
     headers = {"content-type": content_type} if content_type else {}
     try:
         result = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
