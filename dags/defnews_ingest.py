@@ -34,7 +34,10 @@ DEFAULT_ARGS = {"owner": "defnews", "retries": 2, "retry_delay": timedelta(minut
     default_args=DEFAULT_ARGS,
     tags=["defnews", "ingest"],
     doc_md=__doc__,
-    params={"due_only": Param(True, type="boolean", description="poll only the feeds whose next poll time has come")},
+    params={
+        "due_only": Param(True, type="boolean", description="poll only the feeds whose next poll time has come"),
+        "fulltext": Param(False, type="boolean", description="fetch article pages for feeds that give only a summary"),
+    },
 )
 def defnews_ingest() -> None:
     @task(pool=WRITER_POOL)
@@ -53,7 +56,7 @@ def defnews_ingest() -> None:
     def load(fetches: list[dict[str, Any]], **context: Any) -> dict[str, Any]:
         from ingest.tasks import load_fetches
 
-        stats = load_fetches(list(fetches))
+        stats = load_fetches(list(fetches), fulltext=bool(context["params"]["fulltext"]))
         context["outlet_events"][RAW].extra = {k: stats[k] for k in ("articles_new", "feeds_ok", "feeds_failed")}
         return stats
 

@@ -16,7 +16,7 @@ ROW_KEY = "row_key"
 
 COLUMNS = [ROW_KEY, "article_id", "feed_id", "url", "guid", "title", "text", "published_at", "date_flag", "language",
            "author", "content_hash", "story_key", "payload_sha256", "position", "fetched_at", "html",
-           "language_detected", "entry_key"]  # fmt: skip
+           "language_detected", "entry_key", "text_method"]  # fmt: skip
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 URL_SHAPE = r"^https?://[^\s/$.?#][^\s]*$"

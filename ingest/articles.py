@@ -117,9 +117,10 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
            ["article_id", "revision", "content_hash", "title", "text", "first_seen_at", "payload_sha256"],
            "on conflict do nothing")  # fmt: skip
     written = {a.article_id for a in fresh} | changed | ({a.article_id for a in batch.articles} if batch.replace else set())
-    texts = [{"article_id": a.article_id, "text": a.text, "html": a.html} for a in batch.articles if a.article_id in written]
-    insert(con, "raw.article_texts", texts, ["article_id", "text", "html"],
-           "on conflict (article_id) do update set text = excluded.text, html = excluded.html")  # fmt: skip
+    texts = [dataclasses.asdict(a) for a in batch.articles if a.article_id in written]
+    insert(con, "raw.article_texts", texts, ["article_id", "text", "html", "text_method"],
+           "on conflict (article_id) do update set text = excluded.text, html = excluded.html, "
+           "text_method = excluded.text_method")  # fmt: skip
     _aliases_and_sightings(con, batch, aliases, now)
     batch.stats.articles_new = len(fresh)
     batch.stats.articles_duplicate += len(known) + len(aliases)

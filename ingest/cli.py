@@ -38,7 +38,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ingest.pipeline import run_microbatch
 
     settings = _settings(args)
-    _print_stats(run_microbatch(settings), settings)
+    _print_stats(run_microbatch(settings, fulltext=args.fulltext), settings)
     return 0
 
 
@@ -56,7 +56,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, request_stop)
     print(json.dumps({"watching": str(settings.feeds_file), "interval_s": args.interval}), flush=True)
     while not stop.is_set():
-        stats = run_microbatch(settings, due_only=True)
+        stats = run_microbatch(settings, due_only=True, fulltext=args.fulltext)
         print(json.dumps({"at": datetime.now(UTC).isoformat(), **stats.as_dict()}), flush=True)
         stop.wait(args.interval)
     return 0
@@ -151,8 +151,10 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--feeds", help="feed catalog YAML (default config/feeds.yaml or $DEFNEWS_FEEDS)")
         return p
 
-    add("run", cmd_run, "one micro-batch end to end: fetch ... load, dbt build, publish", feeds=True)
+    run = add("run", cmd_run, "one micro-batch end to end: fetch ... load, dbt build, publish", feeds=True)
     watch = add("watch", cmd_watch, "micro-batches until SIGTERM/Ctrl-C (finishes the batch in hand)", feeds=True)
+    for p in (run, watch):
+        p.add_argument("--fulltext", action="store_true", help="fetch article pages for feeds that give only a summary")
     watch.add_argument("--interval", type=float, default=900.0, help="seconds between batches (default 900)")
     files = add("ingest-files", cmd_ingest_files, "treat files (or every file under a folder) as fetched feed bodies")
     files.add_argument("paths", nargs="+")

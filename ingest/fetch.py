@@ -102,7 +102,7 @@ def _error_class(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-async def _read_capped(response: httpx.Response, cap: int) -> bytes:
+async def read_capped(response: httpx.Response, cap: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.aiter_bytes():  # decompressed bytes: the cap holds for gzip bombs too
@@ -143,7 +143,7 @@ async def fetch_one(client: httpx.AsyncClient, target: Target, settings: Setting
                 if response.status_code == 304:
                     result.outcome = "not_modified"
                 elif response.status_code == 200:
-                    result.body = await _read_capped(response, settings.max_body_bytes)
+                    result.body = await read_capped(response, settings.max_body_bytes)
                     result.size = len(result.body)
                     if result.body.strip():
                         result.outcome = "ok"

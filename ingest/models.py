@@ -137,6 +137,7 @@ class Article:
     html: str = ""  # sanitised HTML (nh3), kept apart from the clean text
     language_detected: str | None = None
     entry_key: str = "url"  # how the entry was told apart in its feed (see ingest.identity)
+    text_method: str = "feed"  # feed | trafilatura | robots_disallowed | fetch_error | no_extract (ingest.fulltext)
 
 
 @dataclass(frozen=True)

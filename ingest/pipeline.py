@@ -82,7 +82,8 @@ def _recovered(settings: Settings, fetches: Sequence[FetchResult]) -> list[Fetch
 
 
 def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str = "fetch",
-                     replace: bool = False, batch_id: str | None = None, record_fetches: bool = True) -> BatchStats:  # fmt: skip
+                     replace: bool = False, batch_id: str | None = None, record_fetches: bool = True,
+                     fulltext: Catalog | None = None) -> BatchStats:  # fmt: skip
     """The writer's half: parse the landed bodies, validate, and load everything in one transaction."""
     gaz = load_gazetteer()
     by_id = {f.id: f for f in feeds}
@@ -96,6 +97,13 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
                             result.content_type, out)  # fmt: skip
     everything = dedupe(out)
     good, rejected = validate_articles(settings.gx_dir, out.articles)
+    if fulltext is not None:  # optional: the article pages, for feeds that give one-line summaries
+        from ingest.articles import known_articles
+        from ingest.fulltext import enrich
+
+        with connect(settings.warehouse) as con:
+            known = set(known_articles(con, [a.article_id for a in good]))
+        good = enrich(good, settings, fulltext, known)
     mentions = [m for a in good for m in extract(gaz, a.article_id, a.title, a.text).mentions]
     stats = BatchStats(
         batch_id=batch_id or new_batch_id(source), feeds_total=len(fetches),
@@ -117,11 +125,12 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     return loaded
 
 
-def ingest_batch(settings: Settings, catalog: Catalog | None = None, *, due_only: bool = False) -> BatchStats:
+def ingest_batch(settings: Settings, catalog: Catalog | None = None, *, due_only: bool = False,
+                 fulltext: bool = False) -> BatchStats:  # fmt: skip
     """Plan, fetch, land, process and load (no dbt): the raw half of a micro-batch."""
     catalog = catalog or load_catalog(settings.feeds_file)
     fetches = fetch_and_land(plan(settings, catalog, due_only=due_only), settings, catalog)
-    return process_and_load(settings, catalog.feeds, fetches)
+    return process_and_load(settings, catalog.feeds, fetches, fulltext=catalog if fulltext else None)
 
 
 def files_as_fetches(paths: Iterable[Path], settings: Settings) -> tuple[list[Feed], list[FetchResult]]:
@@ -174,9 +183,10 @@ def transform_and_publish(settings: Settings) -> list[str]:
     return publish(settings)
 
 
-def run_microbatch(settings: Settings, catalog: Catalog | None = None, *, due_only: bool = False) -> BatchStats:
+def run_microbatch(settings: Settings, catalog: Catalog | None = None, *, due_only: bool = False,
+                   fulltext: bool = False) -> BatchStats:  # fmt: skip
     """One micro-batch end to end: fetch, land, parse, normalise, extract, validate, load, dbt build, publish."""
-    stats = ingest_batch(settings, catalog, due_only=due_only)
+    stats = ingest_batch(settings, catalog, due_only=due_only, fulltext=fulltext)
     transform_and_publish(settings)
     return stats
 

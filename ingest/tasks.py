@@ -35,11 +35,12 @@ def fetch_feed(planned: dict[str, Any]) -> dict[str, Any]:
     return fetch_result_to_dict(result)
 
 
-def load_fetches(fetches: list[dict[str, Any]]) -> dict[str, Any]:
+def load_fetches(fetches: list[dict[str, Any]], fulltext: bool = False) -> dict[str, Any]:
     settings = load_settings()
-    feeds: list[Feed] = list(load_catalog(settings.feeds_file).feeds)
+    catalog = load_catalog(settings.feeds_file)
+    feeds: list[Feed] = list(catalog.feeds)
     results = [fetch_result_from_dict(f) for f in fetches]
-    stats = process_and_load(settings, feeds, results, source="airflow")
+    stats = process_and_load(settings, feeds, results, source="airflow", fulltext=catalog if fulltext else None)
     return stats.as_dict()
 
 

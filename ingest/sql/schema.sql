@@ -107,6 +107,7 @@ create table if not exists raw.article_texts (
     text varchar not null
 );
 alter table raw.article_texts add column if not exists html varchar;              -- sanitised (nh3)
+alter table raw.article_texts add column if not exists text_method varchar;       -- feed | trafilatura | ...
 
 create table if not exists raw.mentions (
     article_id varchar not null,
