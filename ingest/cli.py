@@ -128,6 +128,17 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from ingest.evaluate import DEFAULT_SET, evaluate, format_report
+
+    report = evaluate(Path(args.set) if args.set else DEFAULT_SET)
+    if args.errors:
+        for kind, errors in report["errors"].items():
+            print(f"{kind} errors (+ false positive, - missed):", *errors, sep="\n  ")
+    print(json.dumps(report["scores"]) if args.json else format_report(report))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from ingest.demo import run_demo
 
@@ -167,6 +178,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     add("manifest", cmd_manifest, "compile the dbt manifest the Airflow DAGs render from")
     add("demo", cmd_demo, "the sample feeds on loopback, through Airflow, then a summary")
+    evaluation = add("eval", cmd_eval, "precision, recall and F1 of extraction on the labelled set", data=False)
+    evaluation.add_argument("set", nargs="?", help="JSON lines with gold labels (default eval/labelled.jsonl)")
+    evaluation.add_argument("--errors", action="store_true", help="list every false positive and miss")
+    evaluation.add_argument("--json", action="store_true", help="print the scores as JSON")
     return parser
 
 

@@ -9,6 +9,7 @@ where they are replaced after a gazetteer or parser upgrade).
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.articles import write_articles
-from ingest.extract import Gazetteer
+from ingest.extract import ExtractionResult, Gazetteer
 from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, Rejection
 from ingest.normalize import stable_id
 from ingest.polling import Observation, failure_class, next_state
@@ -52,6 +53,7 @@ class Batch:
     replace: bool = False
     observations: dict[str, Observation] = field(default_factory=dict)
     all_articles: Sequence[Article] = ()  # before validation, for the per-feed share of new entries
+    extracted: dict[str, ExtractionResult] = field(default_factory=dict)  # quotes and candidate names per article
     stats: BatchStats = field(default_factory=lambda: BatchStats(batch_id=""))
 
 
@@ -158,7 +160,8 @@ def _observe(batch: Batch, known: set[str]) -> None:
         batch.observations[feed_id] = dataclasses.replace(previous, seen_share=seen / total, new_entries=total - seen)
 
 
-MENTION_COLUMNS = ["article_id", "kind", "entity_id", "field", "start_offset", "end_offset", "surface", "extractor_version"]
+MENTION_COLUMNS = ["article_id", "kind", "entity_id", "field", "start_offset", "end_offset", "surface", "salience",
+                   "extractor_version"]  # fmt: skip
 
 
 def _mentions(con: duckdb.DuckDBPyConnection, batch: Batch, written: set[str]) -> None:
@@ -174,6 +177,30 @@ def _mentions(con: duckdb.DuckDBPyConnection, batch: Batch, written: set[str]) -
     ]
     insert_rows(con, "raw.mentions", rows, MENTION_COLUMNS)
     batch.stats.mentions_loaded = len(rows)
+    _quotes_and_candidates(con, batch, written)
+
+
+def _quotes_and_candidates(con: duckdb.DuckDBPyConnection, batch: Batch, written: set[str]) -> None:
+    ids = pa.table({"article_id": pa.array(sorted(written), pa.string())})
+    con.register("_ids", ids)
+    try:
+        con.execute("delete from raw.quotes where article_id in (select article_id from _ids)")
+        con.execute("delete from raw.name_candidates where article_id in (select article_id from _ids)")
+    finally:
+        con.unregister("_ids")
+    version = batch.gazetteer.version
+    quotes, names = [], []
+    for article_id in sorted(written):
+        result = batch.extracted.get(article_id)
+        if result is None:
+            continue
+        quotes += [dict(article_id=article_id, start_offset=q.start, end_offset=q.end, quote=q.text, speaker=q.speaker,
+                        speaker_actor_id=q.speaker_actor_id, extractor_version=version) for q in result.quotes]  # fmt: skip
+        for name, count in Counter(result.candidates).items():
+            names.append(dict(article_id=article_id, name=name, occurrences=count, extractor_version=version))
+    insert_rows(con, "raw.quotes", quotes, ["article_id", "start_offset", "end_offset", "quote", "speaker", "speaker_actor_id",
+                                             "extractor_version"])  # fmt: skip
+    insert_rows(con, "raw.name_candidates", names, ["article_id", "name", "occurrences", "extractor_version"])
 
 
 def _quarantine(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> None:

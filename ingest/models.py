@@ -151,6 +151,7 @@ class Mention:
     start: int
     end: int
     surface: str
+    salience: float = 1.0  # 1.0 in the title, 1.0 -> 0.5 through the body
 
 
 @dataclass(frozen=True)

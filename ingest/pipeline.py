@@ -104,7 +104,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         with connect(settings.warehouse) as con:
             known = set(known_articles(con, [a.article_id for a in good]))
         good = enrich(good, settings, fulltext, known)
-    mentions = [m for a in good for m in extract(gaz, a.article_id, a.title, a.text).mentions]
+    extracted = {a.article_id: extract(gaz, a.article_id, a.title, a.text) for a in good}
+    mentions = [m for result in extracted.values() for m in result.mentions]
     stats = BatchStats(
         batch_id=batch_id or new_batch_id(source), feeds_total=len(fetches),
         feeds_ok=sum(f.outcome == "ok" for f in fetches),
@@ -117,7 +118,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         batch_id=stats.batch_id, source=source, started_at=min((f.requested_at for f in fetches), default=datetime.now(UTC)),
         gazetteer=gaz, feeds=feeds, fetches=fetches if record_fetches else (), payloads=out.payloads, articles=good,
         mentions=mentions, rejections=out.rejections + rejected, replace=replace, stats=stats,
-        observations=out.observations, all_articles=everything,
+        observations=out.observations, all_articles=everything, extracted=extracted,
     )  # fmt: skip
     with connect(settings.warehouse) as con:
         loaded = load_batch(con, batch)

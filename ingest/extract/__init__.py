@@ -1,12 +1,21 @@
-"""Actors and topics from an article's title and text (see `matcher` for the rules)."""
+"""Actors and topics from an article's title and text (see `matcher` for the matching rules).
+
+Per article: a short form ("Xi") counts only when a full alias of the same actor occurs; a
+topic is assigned when its score reaches `min_score` (each keyword hit adds its weight, times
+`title_boost` in the title; each negative cue takes 1 away). Every mention carries a salience:
+1.0 in the title, falling from 1.0 to 0.5 through the body.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
+from ingest.extract.candidates import find_candidates
 from ingest.extract.gazetteer import Gazetteer, load_gazetteer
 from ingest.extract.matcher import Hit, find_hits
+from ingest.extract.quotes import Quote, find_quotes
 from ingest.models import Mention
 
 __all__ = ["ExtractionResult", "Gazetteer", "extract", "load_gazetteer"]
@@ -15,6 +24,9 @@ __all__ = ["ExtractionResult", "Gazetteer", "extract", "load_gazetteer"]
 @dataclass(frozen=True)
 class ExtractionResult:
     mentions: tuple[Mention, ...]
+    topic_scores: tuple[tuple[str, float], ...] = ()
+    quotes: tuple[Quote, ...] = ()  # in the body
+    candidates: tuple[str, ...] = ()  # capitalised names the gazetteer lacks, in the body
 
     def actor_ids(self) -> list[str]:
         return list(dict.fromkeys(m.entity_id for m in self.mentions if m.kind == "actor"))
@@ -23,24 +35,52 @@ class ExtractionResult:
         return list(dict.fromkeys(m.entity_id for m in self.mentions if m.kind == "topic"))
 
 
-def _mentions(article_id: str, field: str, hits: list[Hit]) -> list[Mention]:
-    return [Mention(article_id, h.pattern.kind, h.pattern.entity_id, field, h.start, h.end, h.pattern.surface) for h in hits]
+def salience(field: str, start: int, length: int) -> float:
+    return 1.0 if field == "title" else round(1.0 - 0.5 * start / max(length, 1), 3)
+
+
+def _scores(gaz: Gazetteer, by_field: dict[str, list[Hit]]) -> dict[str, float]:
+    scores: dict[str, float] = defaultdict(float)
+    for field, hits in by_field.items():
+        for hit in hits:
+            if hit.pattern.kind == "topic":
+                boost = gaz.topic(hit.pattern.entity_id).title_boost if field == "title" else 1.0
+                scores[hit.pattern.entity_id] += hit.pattern.weight * boost
+            elif hit.pattern.kind == "negative":
+                scores[hit.pattern.entity_id] -= 1.0
+    return dict(scores)
 
 
 def extract(gaz: Gazetteer, article_id: str, title: str, text: str) -> ExtractionResult:
-    """Mentions in title and body; contextual aliases and topic thresholds applied per article."""
+    """Mentions in title and body; contextual aliases and topic scores applied per article."""
     by_field = {"title": find_hits(gaz, title), "body": find_hits(gaz, text)}
     all_hits = by_field["title"] + by_field["body"]
     confirmed = {h.pattern.entity_id for h in all_hits if h.pattern.kind == "actor" and not h.pattern.contextual}
-    topic_counts = Counter(h.pattern.entity_id for h in all_hits if h.pattern.kind == "topic")
-    assigned = {t for t, n in topic_counts.items() if n >= gaz.topic(t).min_mentions}
+    scores = _scores(gaz, by_field)
+    assigned = {t for t, score in scores.items() if score >= gaz.topic(t).min_score}
 
     def keep(hit: Hit) -> bool:
         if hit.pattern.kind == "actor":
             return not hit.pattern.contextual or hit.pattern.entity_id in confirmed
-        return hit.pattern.entity_id in assigned
+        return hit.pattern.kind == "topic" and hit.pattern.entity_id in assigned
 
-    mentions: list[Mention] = []
+    mentions = []
     for field, hits in by_field.items():
-        mentions.extend(_mentions(article_id, field, [h for h in hits if keep(h)]))
-    return ExtractionResult(tuple(mentions))
+        length = len(title) if field == "title" else len(text)
+        for h in hits:
+            if keep(h):
+                mentions.append(Mention(article_id, h.pattern.kind, h.pattern.entity_id, field, h.start, h.end,
+                                        h.pattern.surface, salience(field, h.start, length)))  # fmt: skip
+    persons = _persons(gaz)
+    quotes = find_quotes(text, by_field["body"], persons, confirmed)
+    return ExtractionResult(
+        tuple(mentions),
+        tuple(sorted((t, round(s, 3)) for t, s in scores.items() if t in assigned)),
+        tuple(quotes),
+        tuple(find_candidates(text, by_field["body"])),
+    )
+
+
+@lru_cache(maxsize=4)
+def _persons(gaz: Gazetteer) -> frozenset[str]:
+    return frozenset(a.id for a in gaz.actors if a.type == "person")

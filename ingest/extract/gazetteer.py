@@ -36,6 +36,7 @@ class Actor:
     role: str | None
     aliases: tuple[str, ...]
     context_aliases: tuple[str, ...]
+    guarded_aliases: tuple[str, ...] = ()  # also a personal name ("Jordan", "Chad"): not beside other name words
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,16 @@ class Topic:
     id: str
     name: str
     description: str
-    min_mentions: int
+    min_score: float
     keywords: tuple[str, ...]
+    weights: tuple[tuple[str, float], ...] = ()  # keywords worth more (or less) than 1
+    negative: tuple[
+        str, ...
+    ] = ()  # cues that this is not the topic ("nuclear-powered"): -1 each, and they hide keywords inside them
+    title_boost: float = 2.0
+
+    def weight(self, keyword: str) -> float:
+        return dict(self.weights).get(keyword, 1.0)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class Gazetteer:
     actors: tuple[Actor, ...]
     topics: tuple[Topic, ...]
     version: str  # content hash of both files: stamped on every mention row
+    not_actors: tuple[str, ...] = ()  # places that contain an actor's name ("South China Sea"): never a mention
 
     def actor(self, actor_id: str) -> Actor:
         return _index(self)[0][actor_id]
@@ -88,6 +98,7 @@ def _actor(raw: dict[str, Any]) -> Actor:
         role=raw.get("role"),
         aliases=full,
         context_aliases=_strings(raw, "context_aliases"),
+        guarded_aliases=_strings(raw, "guarded_aliases"),
     )
 
 
@@ -96,12 +107,17 @@ def _topic(raw: dict[str, Any]) -> Topic:
     keywords = _strings(raw, "keywords")
     if not topic_id or not keywords:
         raise GazetteerError(f"topic {topic_id or raw!r}: needs an id and keywords")
+    weights = {str(k): float(v) for k, v in (raw.get("weights") or {}).items()}
+    keywords = keywords + tuple(k for k in weights if k not in keywords)
     return Topic(
         id=topic_id,
         name=str(raw.get("name") or topic_id),
         description=str(raw.get("description") or ""),
-        min_mentions=int(raw.get("min_mentions") or 1),
+        min_score=float(raw.get("min_score") or raw.get("min_mentions") or 1),
         keywords=keywords,
+        weights=tuple(sorted(weights.items())),
+        negative=_strings(raw, "negative"),
+        title_boost=float(raw.get("title_boost") or 2.0),
     )
 
 
@@ -117,7 +133,11 @@ def _check(actors: tuple[Actor, ...], topics: tuple[Topic, ...]) -> None:
         if len(ids) != len(set(ids)):
             raise GazetteerError(f"duplicate {kind} id: {sorted({i for i in ids if ids.count(i) > 1})}")
     _unique("alias", [(s, a.id) for a in actors for s in set(a.aliases + a.context_aliases)])
-    _unique("keyword", [(k.casefold(), t.id) for t in topics for k in set(t.keywords)])
+    _unique("keyword", [(k.casefold(), t.id) for t in topics for k in set(t.keywords + t.negative)])
+    for actor in actors:
+        stray = set(actor.guarded_aliases) - set(actor.aliases)
+        if stray:
+            raise GazetteerError(f"actor {actor.id}: guarded_aliases {sorted(stray)} must also be aliases")
 
 
 @lru_cache(maxsize=4)
@@ -132,4 +152,5 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     topics = tuple(_topic(t) for t in docs["topics.yaml"].get("topics") or ())
     _check(actors, topics)
     version = "gaz-" + hashlib.sha256(raw_bytes).hexdigest()[:12]
-    return Gazetteer(actors=actors, topics=topics, version=version)
+    not_actors = tuple(str(p) for p in docs["actors.yaml"].get("not_actors") or ())
+    return Gazetteer(actors=actors, topics=topics, version=version, not_actors=not_actors)

@@ -1,10 +1,11 @@
 """One Aho-Corasick pass finds every actor alias and topic keyword in a text.
 
-Cost stays flat as the gazetteer grows. Actor aliases match case-sensitively
-("US" is not "us"), topic keywords case-insensitively; both only at word
-boundaries (Unicode-aware: "Tusk" is not found in "Tusków"); overlapping
-matches resolve leftmost-longest. Short forms ("Xi", "Putin") count only when
-a full alias of the same actor occurs in the same article.
+Cost stays flat as the gazetteer grows. Actor aliases match case-sensitively ("US" is not
+"us"), topic keywords case-insensitively; both only at word boundaries (Unicode-aware: "Tusk"
+is not found in "Tusków"); overlapping matches resolve leftmost-longest within each lane
+(actors, topics). Two kinds of pattern exist only to win that contest and vanish: places that
+contain an actor's name ("South China Sea" is not China) in the actor lane, and negative cues
+("nuclear-powered") in the topic lane.
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ import ahocorasick
 
 from ingest.extract.gazetteer import Gazetteer
 
+LANE = {"actor": "actor", "not_actor": "actor", "topic": "topic", "negative": "topic"}
+
 
 @dataclass(frozen=True)
 class Pattern:
-    kind: str  # "actor" | "topic"
+    kind: str  # actor | not_actor | topic | negative
     entity_id: str
     surface: str
     case_sensitive: bool
-    contextual: bool
+    contextual: bool = False  # a short form: counts only beside a full alias of the same actor
+    guarded: bool = False  # also a personal name: not when a capitalised name word stands beside it
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -41,17 +46,24 @@ def _fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def _patterns(gaz: Gazetteer) -> list[Pattern]:
+    out = []
+    for actor in gaz.actors:
+        guarded = set(actor.guarded_aliases)
+        out += [Pattern("actor", actor.id, s, True, guarded=s in guarded) for s in actor.aliases]
+        out += [Pattern("actor", actor.id, s, True, contextual=True) for s in actor.context_aliases]
+    out += [Pattern("not_actor", "", s, True) for s in gaz.not_actors]
+    for topic in gaz.topics:
+        out += [Pattern("topic", topic.id, k, False, weight=topic.weight(k)) for k in topic.keywords]
+        out += [Pattern("negative", topic.id, k, False, weight=-1.0) for k in topic.negative]
+    return out
+
+
 @lru_cache(maxsize=4)
 def build_automaton(gaz: Gazetteer) -> ahocorasick.Automaton:
     table: dict[str, list[Pattern]] = {}
-    for actor in gaz.actors:
-        for surface in actor.aliases:
-            table.setdefault(_fold(surface), []).append(Pattern("actor", actor.id, surface, True, False))
-        for surface in actor.context_aliases:
-            table.setdefault(_fold(surface), []).append(Pattern("actor", actor.id, surface, True, True))
-    for topic in gaz.topics:
-        for keyword in topic.keywords:
-            table.setdefault(_fold(keyword), []).append(Pattern("topic", topic.id, keyword, False, False))
+    for pattern in _patterns(gaz):
+        table.setdefault(_fold(pattern.surface), []).append(pattern)
     automaton = ahocorasick.Automaton()
     for key, patterns in table.items():
         automaton.add_word(key, (len(key), tuple(patterns)))
@@ -65,8 +77,22 @@ def _bounded(text: str, start: int, end: int) -> bool:
     return not before.isalnum() and not after.isalnum()
 
 
+def _name_word(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
+
+
+def _beside_a_name(text: str, start: int, end: int) -> bool:
+    """'Michael Jordan', 'Chad Daniels': a capitalised word right before (mid-sentence) or after."""
+    after = text[end:].lstrip(" ").split(" ", 1)[0].strip(".,;:'\"()")
+    head = text[:start].rstrip(" ")
+    before = head.rsplit(" ", 1)[-1] if head else ""
+    ends_sentence = before.endswith((".", "!", "?", ":", ";", ",", '"', ")"))
+    mid_sentence = len(head) > len(before) and not head[: len(head) - len(before)].rstrip().endswith((".", "!", "?", ":", "\n"))
+    return _name_word(after) or (_name_word(before) and mid_sentence and not ends_sentence)
+
+
 def find_hits(gaz: Gazetteer, text: str) -> list[Hit]:
-    """All boundary-respecting hits, leftmost-longest per kind, in text order."""
+    """All boundary-respecting hits, leftmost-longest per lane, in text order (blockers included)."""
     if not text:
         return []
     candidates: list[Hit] = []
@@ -75,13 +101,17 @@ def find_hits(gaz: Gazetteer, text: str) -> list[Hit]:
         if not _bounded(text, start, end):
             continue
         for pattern in patterns:
-            if not pattern.case_sensitive or text[start:end] == pattern.surface:
-                candidates.append(Hit(pattern, start, end))
+            if pattern.case_sensitive and text[start:end] != pattern.surface:
+                continue
+            if pattern.guarded and _beside_a_name(text, start, end):
+                continue
+            candidates.append(Hit(pattern, start, end))
     candidates.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     last_end = {"actor": -1, "topic": -1}
     for hit in candidates:
-        if hit.start >= last_end[hit.pattern.kind]:
+        lane = LANE[hit.pattern.kind]
+        if hit.start >= last_end[lane]:
             kept.append(hit)
-            last_end[hit.pattern.kind] = hit.end
+            last_end[lane] = hit.end
     return kept

@@ -119,6 +119,7 @@ create table if not exists raw.mentions (
     surface varchar not null,
     extractor_version varchar not null
 );
+alter table raw.mentions add column if not exists salience double;   -- 1.0 in the title, 1.0 -> 0.5 through the body
 
 create table if not exists raw.actors (
     actor_id varchar primary key,
@@ -194,4 +195,23 @@ create table if not exists raw.article_aliases (
     article_id varchar not null,
     feed_id varchar not null,
     first_seen_at timestamptz not null
+);
+
+-- Quoted statements and their speakers (ingest.extract.quotes).
+create table if not exists raw.quotes (
+    article_id varchar not null,
+    start_offset integer not null,
+    end_offset integer not null,
+    quote varchar not null,
+    speaker varchar,                      -- the attribution's words; null for "he said"
+    speaker_actor_id varchar,             -- the gazetteer actor, where resolved
+    extractor_version varchar not null
+);
+
+-- Capitalised names the gazetteer lacks (ingest.extract.candidates), per article.
+create table if not exists raw.name_candidates (
+    article_id varchar not null,
+    name varchar not null,
+    occurrences integer not null,
+    extractor_version varchar not null
 );

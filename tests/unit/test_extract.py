@@ -108,3 +108,59 @@ def test_gazetteer_covers_the_contract_names() -> None:
         "supply_chains_semiconductors",
         "space_military",
     } <= {t.id for t in GAZ.topics}
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("Beijing patrols the South China Sea and the East China Sea.", {"China"}, set()),
+        ("Patrols in the South China Sea continued.", set(), {"China"}),
+        ("Drills in the Sea of Japan.", set(), {"Japan"}),
+        ("A rally in Atlanta, Georgia. Separately, Georgia applied to join the EU.", {"Georgia"}, set()),
+        ("Rally in Atlanta, Georgia drew crowds.", set(), {"Georgia"}),
+        ("Michael Jordan and Jordan Bardella spoke.", set(), {"Jordan"}),
+        ("King Abdullah of Jordan met the envoy.", {"Jordan"}, set()),
+        ("Chad Daniels reported from Ohio.", set(), {"Chad"}),
+        ("French troops left Chad last year.", {"Chad"}, set()),
+        ("Türkiye and Turkey's neighbours met.", {"Turkey"}, set()),
+        ("Russia's and China's envoys; the Russia-Ukraine war; US-China talks.", {"Russia", "China", "Ukraine", "United States"}, set()),
+        ("Let us build the IDF and PLA case.", {"Israel Defense Forces", "People's Liberation Army"}, {"United States"}),
+    ],
+)  # fmt: skip
+def test_disambiguation(text: str, present: set[str], absent: set[str]) -> None:
+    found = _actors("", text)
+    assert present <= found
+    assert not absent & found
+
+
+def test_negative_cues_and_title_boost_decide_topics() -> None:
+    sub = "AUKUS will give Australia nuclear-powered submarines; the nuclear propulsion plants are sealed."
+    assert "nuclear_weapons" not in _topics("", sub)
+    assert "nuclear_weapons" in _topics("", "China could have over a thousand nuclear warheads by 2030.")
+    result = extract(GAZ, "x", clean_text("Taiwan Strait drills"), clean_text("Analysts watched the Taiwan Strait."))
+    assert dict(result.topic_scores)["taiwan_strait"] == GAZ.topic("taiwan_strait").title_boost + 1.0
+
+
+def test_salience_is_highest_in_the_title_and_falls_through_the_body() -> None:
+    text = "NATO met. " + "Filler sentence here. " * 40 + "Poland spoke."
+    result = extract(GAZ, "x", "NATO warns", text)
+    by = {(m.entity_id, m.field): m.salience for m in result.mentions}
+    assert by[("nato", "title")] == 1.0
+    assert 0.95 < by[("nato", "body")] <= 1.0 and 0.5 <= by[("poland", "body")] < 0.6
+
+
+def test_quotes_are_attributed_to_their_speaker() -> None:
+    title, body = seed_article()
+    quotes = extract(GAZ, "seed", clean_text(title), clean_text(body)).quotes
+    rutte = [q for q in quotes if "one-front war" in q.text]
+    assert rutte and rutte[0].speaker_actor_id == "mark-rutte"
+    text = clean_text('"We will defend every inch," said Pistorius. Boris Pistorius later left.')
+    (quote,) = extract(GAZ, "x", "", text).quotes
+    assert (quote.text, quote.speaker, quote.speaker_actor_id) == ("We will defend every inch", "Pistorius", "boris-pistorius")
+
+
+def test_unknown_names_become_candidates() -> None:
+    text = "General Zhang Wei of the Harbour Lights Institute met NATO officials on Monday."
+    candidates = extract(GAZ, "x", "", text).candidates
+    assert "Zhang Wei" in candidates and "Harbour Lights Institute" in candidates
+    assert not any("NATO" in c for c in candidates)

@@ -1,0 +1,80 @@
+"""`make eval`: precision, recall and F1 of actor and topic extraction on the labelled set.
+
+The set (`eval/labelled.jsonl`) was written and labelled by the project by reading, never by
+running the matcher. Scores are micro-averaged over (article, label) pairs; actors also by type,
+and everything by language, so a weak language or type cannot hide in the total.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.extract import Gazetteer, extract, load_gazetteer
+from ingest.normalize import clean_text
+from ingest.settings import PROJECT_ROOT
+
+DEFAULT_SET = PROJECT_ROOT / "eval" / "labelled.jsonl"
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, doc_id: str, gold: set[str], found: set[str]) -> None:
+        self.tp += len(gold & found)
+        self.fp += len(found - gold)
+        self.fn += len(gold - found)
+        self.errors += [f"{doc_id}: +{x}" for x in sorted(found - gold)] + [f"{doc_id}: -{x}" for x in sorted(gold - found)]
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn}  # fmt: skip
+
+
+def evaluate(path: Path = DEFAULT_SET, gaz: Gazetteer | None = None) -> dict[str, Any]:
+    gaz = gaz or load_gazetteer()
+    scores: dict[str, Score] = defaultdict(Score)
+    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for doc in docs:
+        result = extract(gaz, doc["id"], clean_text(doc["title"]), clean_text(doc["text"]))
+        found_actors, gold_actors = set(result.actor_ids()), set(doc["actors"])
+        found_topics, gold_topics = set(result.topic_ids()), set(doc["topics"])
+        lang = doc.get("lang", "en")
+        for key in ("actors", f"actors[{lang}]"):
+            scores[key].add(doc["id"], gold_actors, found_actors)
+        for key in ("topics", f"topics[{lang}]"):
+            scores[key].add(doc["id"], gold_topics, found_topics)
+        for kind in {gaz.actor(a).type for a in gold_actors | found_actors}:
+            typed = {a for a in gold_actors if gaz.actor(a).type == kind}, {a for a in found_actors if gaz.actor(a).type == kind}
+            scores[f"actors:{kind}"].add(doc["id"], *typed)
+    return {"articles": len(docs), "set": str(path), "extractor_version": gaz.version,
+            "scores": {k: v.as_dict() for k, v in sorted(scores.items())},
+            "errors": {k: v.errors for k, v in scores.items() if k in ("actors", "topics")}}  # fmt: skip
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [f"extraction on {report['articles']} labelled articles ({report['extractor_version']})",
+             f"  {'':22} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>5} {'fp':>4} {'fn':>4}"]  # fmt: skip
+    for key, s in report["scores"].items():
+        lines.append(f"  {key:22} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} {s['tp']:5} {s['fp']:4} {s['fn']:4}")
+    return "\n".join(lines)

@@ -1,0 +1,176 @@
+"""Names the gazetteer lacks: capitalised person- and organisation-like phrases, so it can grow.
+
+Runs of two to four capitalised words in the body ("Wellington Koo", "Eastern Theater Command"),
+"of"/"of the" allowed inside, that do not overlap a known actor; a leading function word
+("The", "In", ...) is dropped. Counted over time in `marts.candidate_actors`, where an analyst
+sees what the press names and the gazetteer does not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.extract.matcher import Hit
+
+_WORD = re.compile(r"[^\W\d_][\w'\-]*")
+_FUNCTION = frozenset(
+    (
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "For",
+        "From",
+        "With",
+        "By",
+        "To",
+        "And",
+        "But",
+        "Or",
+        "As",
+        "If",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "During",
+        "Since",
+        "Under",
+        "Over",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "Their",
+        "His",
+        "Her",
+        "Our",
+        "We",
+        "They",
+        "He",
+        "She",
+        "Meanwhile",
+        "However",
+        "Speaking",
+        "According",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )
+)
+ROLES = frozenset(
+    (
+        "General",
+        "Admiral",
+        "Colonel",
+        "Captain",
+        "Major",
+        "Lieutenant",
+        "Commander",
+        "Marshal",
+        "President",
+        "Premier",
+        "Prime",
+        "Minister",
+        "Defence",
+        "Defense",
+        "Foreign",
+        "Secretary",
+        "Chief",
+        "Spokesman",
+        "Spokeswoman",
+        "Spokesperson",
+        "Senator",
+        "Ambassador",
+        "Chancellor",
+        "King",
+        "Queen",
+        "Prince",
+        "Sheikh",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Deputy",
+        "Vice",
+        "Director",
+        "Head",
+        "Leader",
+        "Analyst",
+        "Professor",
+        "Researcher",
+        "Officer",
+    )
+)
+MAX_WORDS = 4
+
+
+def _runs(text: str) -> list[list[re.Match[str]]]:
+    runs: list[list[re.Match[str]]] = []
+    current: list[re.Match[str]] = []
+    previous_end = -1
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        gap = text[previous_end : match.start()] if previous_end >= 0 else ""
+        joined = current and gap.strip() == "" and "\n" not in gap
+        if word[0].isupper() and (joined or not current) or word in ("of", "the", "de", "von") and current and joined:
+            current.append(match)
+        else:
+            if current:
+                runs.append(current)
+            current = [match] if word[0].isupper() else []
+        previous_end = match.end()
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _split(run: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """A run too long for one name ("General Zhang Wei of the Harbour Lights Institute") splits at "of"."""
+    if sum(m.group(0)[0].isupper() for m in run) <= MAX_WORDS:
+        return [run]
+    parts: list[list[re.Match[str]]] = [[]]
+    for match in run:
+        if match.group(0)[0].isupper():
+            parts[-1].append(match)
+        elif parts[-1]:
+            parts.append([])
+    return [p for p in parts if p]
+
+
+def find_candidates(text: str, hits: list[Hit]) -> list[str]:
+    taken = [(h.start, h.end) for h in hits if h.pattern.kind in ("actor", "not_actor")]
+    names = []
+    for run in (part for whole in _runs(text) for part in _split(whole)):
+        while run and (run[0].group(0) in _FUNCTION or run[0].group(0) in ROLES or not run[0].group(0)[0].isupper()):
+            run = run[1:]
+        while run and not run[-1].group(0)[0].isupper():
+            run = run[:-1]
+        capitals = [m for m in run if m.group(0)[0].isupper()]
+        if not 2 <= len(capitals) <= MAX_WORDS:
+            continue
+        start, end = run[0].start(), run[-1].end()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        names.append(text[start:end])
+    return names
