@@ -42,7 +42,13 @@ def dbt_task_group() -> Any:
         execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
         render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD),
         # cosmos would emit one asset per model; the marts asset below is the published interface
-        operator_args={"pool": WRITER_POOL, "install_deps": False, "emit_datasets": False},
+        # "buildable": a test that spans two models runs with the later one, not before it exists
+        operator_args={
+            "pool": WRITER_POOL,
+            "install_deps": False,
+            "emit_datasets": False,
+            "dbt_cmd_flags": ["--indirect-selection", "buildable"],
+        },  # fmt: skip
         default_args=DEFAULT_ARGS,
     )
 

@@ -32,7 +32,7 @@ REPUBLISH_WINDOW = timedelta(days=7)
 REPUBLISH_SIMILARITY = 0.8
 ARTICLE_COLUMNS = ["article_id", "feed_id", "url", "guid", "title", "published_at", "date_flag", "language",
                    "language_detected", "author", "content_hash", "story_key", "story_id", "entry_key", "revision",
-                   "payload_sha256", "first_seen_at", "last_seen_at", "extractor_version"]  # fmt: skip
+                   "payload_sha256", "first_seen_at", "last_seen_at", "updated_at", "extractor_version"]  # fmt: skip
 
 
 def known_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
@@ -98,7 +98,7 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
 
     def row(a: Article, revision: int) -> dict[str, object]:
         return dict(dataclasses.asdict(a), story_id=story_of.get(a.article_id), revision=revision, first_seen_at=a.fetched_at,
-                    last_seen_at=a.fetched_at, extractor_version=version)  # fmt: skip
+                    last_seen_at=a.fetched_at, updated_at=now, extractor_version=version)  # fmt: skip
 
     insert(con, "raw.articles", [row(a, 1) for a in fresh], ARTICLE_COLUMNS)
     revisions = [row(a, 1) for a in fresh] + [
@@ -108,7 +108,7 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
     touched = [row(a, known[a.article_id][1]) for a in batch.articles if a.article_id in known and a.article_id not in changed]
     if batch.replace:
         refreshed, touched = refreshed + touched, []
-    seen = "last_seen_at = greatest(raw.articles.last_seen_at, excluded.last_seen_at)"
+    seen = "last_seen_at = greatest(raw.articles.last_seen_at, excluded.last_seen_at), updated_at = excluded.updated_at"
     columns = [c for c in ARTICLE_COLUMNS if c != "story_id"]
     insert(con, "raw.articles", touched, columns, f"on conflict (article_id) do update set {seen}")
     assignments = ", ".join(f"{c} = excluded.{c}" for c in REFRESHED)

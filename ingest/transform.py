@@ -76,9 +76,9 @@ def release_warehouse() -> None:
     DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]
 
 
-def build(settings: Settings) -> None:
-    """`dbt build`: every model and its tests, in dependency order."""
-    run_dbt(settings, ["build"])
+def build(settings: Settings, full_refresh: bool = False) -> None:
+    """`dbt build`: every model and its tests, in dependency order (incremental unless told otherwise)."""
+    run_dbt(settings, ["build", "--full-refresh"] if full_refresh else ["build"])
 
 
 def compile_manifest(settings: Settings) -> Path:

@@ -101,6 +101,7 @@ alter table raw.articles add column if not exists language_detected varchar;
 alter table raw.articles add column if not exists entry_key varchar;   -- guid | url | url+date | url+date+title | ...
 alter table raw.articles add column if not exists story_id varchar;    -- syndication cluster (ingest.stories)
 alter table raw.articles add column if not exists revision integer default 1;
+alter table raw.articles add column if not exists updated_at timestamptz;  -- last write of any kind (incremental marts)
 
 create table if not exists raw.article_texts (
     article_id varchar primary key,

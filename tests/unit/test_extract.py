@@ -123,7 +123,8 @@ def test_gazetteer_covers_the_contract_names() -> None:
         ("Chad Daniels reported from Ohio.", set(), {"Chad"}),
         ("French troops left Chad last year.", {"Chad"}, set()),
         ("Türkiye and Turkey's neighbours met.", {"Turkey"}, set()),
-        ("Russia's and China's envoys; the Russia-Ukraine war; US-China talks.", {"Russia", "China", "Ukraine", "United States"}, set()),
+        ("Russia's and China's envoys; the Russia-Ukraine war; US-China talks.",
+         {"Russia", "China", "Ukraine", "United States"}, set()),
         ("Let us build the IDF and PLA case.", {"Israel Defense Forces", "People's Liberation Army"}, {"United States"}),
     ],
 )  # fmt: skip

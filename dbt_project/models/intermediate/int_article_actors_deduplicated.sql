@@ -11,7 +11,7 @@ deduplicated as (
         day,
         entity_id as actor_id
     from mentions
-    where mention_kind = 'actor'
+    where mention_kind = 'actor' and is_dated
 )
 
 select * from deduplicated

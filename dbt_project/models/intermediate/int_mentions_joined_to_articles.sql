@@ -1,4 +1,6 @@
--- One row per mention, with the day, source and story of its article.
+-- One row per mention, with the day, source and story of its article. is_dated is false when the
+-- day is only the fetch day (the feed gave no date, or one in the future): daily rollups leave
+-- those out, or an archive replayed today would look like a surge today.
 with
 
 mentions as (
@@ -20,6 +22,7 @@ joined as (
         mentions.entity_id,
         mentions.mention_field,
         articles.published_day as day,
+        coalesce(articles.date_flag not in ('missing', 'future_clamped'), true) as is_dated,
         articles.story_id,
         articles.feed_id,
         coalesce(feeds.publisher, articles.feed_id) as publisher

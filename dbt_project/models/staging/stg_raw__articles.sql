@@ -24,6 +24,7 @@ renamed as (
         entry_key,
         first_seen_at,
         last_seen_at,
+        coalesce(updated_at, last_seen_at) as updated_at,
         extractor_version
     from source
 )
