@@ -133,8 +133,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     report = evaluate(Path(args.set) if args.set else DEFAULT_SET)
     if args.errors:
+        from ingest.evaluate import split_of
+
         for kind, errors in report["errors"].items():
-            print(f"{kind} errors (+ false positive, - missed):", *errors, sep="\n  ")
+            shown = [e for e in errors if args.errors_split in ("all", split_of(e.split(":")[0]))]
+            print(f"{kind} errors (+ false positive, - missed):", *shown, sep="\n  ")
     print(json.dumps(report["scores"]) if args.json else format_report(report))
     return 0
 
@@ -181,6 +184,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluation = add("eval", cmd_eval, "precision, recall and F1 of extraction on the labelled set", data=False)
     evaluation.add_argument("set", nargs="?", help="JSON lines with gold labels (default eval/labelled.jsonl)")
     evaluation.add_argument("--errors", action="store_true", help="list every false positive and miss")
+    evaluation.add_argument("--errors-split", choices=["dev", "test", "all"], default="dev",
+                            help="whose errors to list (default dev: tune on dev, report test)")  # fmt: skip
     evaluation.add_argument("--json", action="store_true", help="print the scores as JSON")
     return parser
 
