@@ -111,3 +111,10 @@ def run_suite(project_dir: Path, suite_name: str, frame: Any, row_level: list[An
 def _observed(item: Any) -> str:
     res = item.result or {}
     return str(res.get("details") or res.get("observed_value") or res.get("partial_unexpected_list") or "")[:300]
+
+
+def build_data_docs(project_dir: Path) -> Path:
+    """Render every stored validation result as GX Data Docs; returns the index page."""
+    context = _context(project_dir)
+    context.build_data_docs()
+    return project_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"

@@ -142,6 +142,40 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    import duckdb
+
+    settings = _settings(args)
+    where, params = ["true"], []
+    for column, value in (("stage", args.stage), ("rule", args.rule), ("feed_id", args.feed)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if not args.all:
+        where.append("resolved_at is null")
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select quarantined_at, stage, rule, feed_id, position, value, reason, payload_sha256 from raw.quarantine "
+            f"where {' and '.join(where)} order by quarantined_at desc, feed_id, position limit {int(args.limit)}",
+            params,
+        ).fetchall()
+    finally:
+        con.close()
+    for at, stage, rule, feed, position, value, reason, sha in rows:
+        print(json.dumps({"at": at.isoformat(), "stage": stage, "rule": rule, "feed_id": feed, "position": position,
+                          "value": value, "reason": reason, "payload_sha256": sha}, ensure_ascii=False))  # fmt: skip
+    print(f"{len(rows)} row(s); `defnews replay` brings them in after a fix", file=sys.stderr)
+    return 0
+
+
+def cmd_quality_docs(args: argparse.Namespace) -> int:
+    from expectations.runner import build_data_docs
+
+    print(build_data_docs(_settings(args).gx_dir))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from ingest.demo import run_demo
 
@@ -181,6 +215,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     add("manifest", cmd_manifest, "compile the dbt manifest the Airflow DAGs render from")
     add("demo", cmd_demo, "the sample feeds on loopback, through Airflow, then a summary")
+    quarantine = sub.add_parser("quarantine", help="rows the quality gates rejected").add_subparsers(dest="action", required=True)
+    listing = quarantine.add_parser("list", help="what was rejected and why (unresolved first)")
+    listing.set_defaults(func=cmd_quarantine)
+    listing.add_argument("--data-dir")
+    listing.add_argument("--stage", choices=["parse", "normalise", "validate"])
+    listing.add_argument("--rule")
+    listing.add_argument("--feed")
+    listing.add_argument("--all", action="store_true", help="include rows a replay has resolved")
+    listing.add_argument("--limit", type=int, default=100)
+    quality = sub.add_parser("quality", help="the GX quality gates").add_subparsers(dest="action", required=True)
+    docs = quality.add_parser("docs", help="render GX Data Docs under the data folder; print the index path")
+    docs.set_defaults(func=cmd_quality_docs)
+    docs.add_argument("--data-dir")
     evaluation = add("eval", cmd_eval, "precision, recall and F1 of extraction on the labelled set", data=False)
     evaluation.add_argument("set", nargs="?", help="JSON lines with gold labels (default eval/labelled.jsonl)")
     evaluation.add_argument("--errors", action="store_true", help="list every false positive and miss")

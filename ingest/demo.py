@@ -18,6 +18,7 @@ DEMO_CATALOG = PROJECT_ROOT / "config" / "feeds.demo.yaml"
 
 
 def run_demo(settings: Settings) -> str:
+    from expectations.runner import build_data_docs
     from ingest import airflow_local
     from ingest.report import format_summary, summarise
     from ingest.serve import FeedServer
@@ -35,7 +36,8 @@ def run_demo(settings: Settings) -> str:
             os.environ["DEFNEWS_SAMPLE_BASE"] = server.base_url
             airflow_local.test_dag("defnews_ingest", {"due_only": False})  # the demo polls every feed, every time
         airflow_local.test_dag("defnews_transform")
-    return format_summary(last_batch(settings), summarise(settings.analytics))
+        docs = build_data_docs(settings.gx_dir)
+    return format_summary(last_batch(settings), summarise(settings.analytics)) + f"\n  data docs          {docs}"
 
 
 def last_batch(settings: Settings) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from ingest.extract import ExtractionResult, Gazetteer
 from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, Rejection
 from ingest.normalize import stable_id
 from ingest.polling import Observation, failure_class, next_state
+from ingest.validate import ValidationRun
 from ingest.warehouse import insert_rows
 
 
@@ -54,6 +55,7 @@ class Batch:
     observations: dict[str, Observation] = field(default_factory=dict)
     all_articles: Sequence[Article] = ()  # before validation, for the per-feed share of new entries
     extracted: dict[str, ExtractionResult] = field(default_factory=dict)  # quotes and candidate names per article
+    validation_runs: Sequence[ValidationRun] = ()
     stats: BatchStats = field(default_factory=lambda: BatchStats(batch_id=""))
 
 
@@ -231,6 +233,29 @@ def _quarantine(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> 
     insert_rows(con, "raw.quarantine", rows, cols, "on conflict do nothing")
 
 
+def record_validation_runs(con: duckdb.DuckDBPyConnection, batch_id: str, runs: Sequence[ValidationRun]) -> None:
+    rows = [dict(dataclasses.asdict(r), batch_id=batch_id) for r in runs]
+    insert_rows(con, "raw.validation_runs", rows,
+                ["run_id", "batch_id", "suite", "run_at", "success", "evaluated", "unexpected", "detail"])  # fmt: skip
+
+
+def _resolve_quarantine(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> None:
+    """Entries quarantined earlier that this batch (a replay after a fix) loaded are resolved."""
+    loaded = [{"payload_sha256": a.payload_sha256, "position": a.position} for a in batch.articles]
+    if not loaded:
+        return
+    con.register("_loaded", pa.Table.from_pylist(loaded))
+    try:
+        con.execute(
+            """update raw.quarantine q set resolved_at = $now
+               from _loaded l where q.payload_sha256 = l.payload_sha256 and q.position = l.position
+                 and q.resolved_at is null and q.batch_id <> $batch""",
+            {"now": now, "batch": batch.batch_id},
+        )
+    finally:
+        con.unregister("_loaded")
+
+
 def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
     """Write everything the batch produced in one transaction; on any error nothing is written."""
     now = datetime.now(UTC)
@@ -245,9 +270,13 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
         written = write_articles(con, batch, now)
         _mentions(con, batch, written)
         _quarantine(con, batch, now)
+        _resolve_quarantine(con, batch, now)
+        record_validation_runs(con, batch.batch_id, batch.validation_runs)
         s = batch.stats
         con.execute(
-            "insert into raw.batches values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) on conflict do nothing",
+            "insert into raw.batches (batch_id, source, started_at, finished_at, feeds_total, feeds_ok, feeds_not_modified, "
+            "feeds_failed, entries_seen, articles_new, articles_duplicate, rows_quarantined, mentions_loaded, extractor_version) "
+            "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) on conflict do nothing",
             [
                 batch.batch_id,
                 batch.source,

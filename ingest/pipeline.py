@@ -19,11 +19,11 @@ from ingest import landing, polling
 from ingest.catalog import load_catalog
 from ingest.extract import extract, load_gazetteer
 from ingest.fetch import Target, fetch_targets
-from ingest.load import Batch, load_batch, read_states
-from ingest.models import BatchStats, Catalog, Feed, FetchResult
+from ingest.load import Batch, load_batch, read_states, record_validation_runs
+from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult
 from ingest.process import Processed, dedupe, process_payload
 from ingest.settings import Settings
-from ingest.validate import validate_articles
+from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
 from ingest.warehouse import connect
 
 log = logging.getLogger(__name__)
@@ -96,34 +96,63 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
             process_payload(body, result.sha256, feed, result.requested_at, result.final_url or result.url,
                             result.content_type, out)  # fmt: skip
     everything = dedupe(out)
-    good, rejected = validate_articles(settings.gx_dir, out.articles)
-    if fulltext is not None:  # optional: the article pages, for feeds that give one-line summaries
-        from ingest.articles import known_articles
-        from ingest.fulltext import enrich
-
-        with connect(settings.warehouse) as con:
-            known = set(known_articles(con, [a.article_id for a in good]))
-        good = enrich(good, settings, fulltext, known)
-    extracted = {a.article_id: extract(gaz, a.article_id, a.title, a.text) for a in good}
-    mentions = [m for result in extracted.values() for m in result.mentions]
+    batch_id = batch_id or new_batch_id(source)
+    runs: list[ValidationRun] = []
+    try:
+        validated = validate_articles(settings.gx_dir, out.articles)
+        runs += validated.runs
+        rejected_entries = {(r.payload_sha256, r.position) for r in out.rejections + validated.rejections
+                            if r.position is not None}  # fmt: skip
+        runs.append(gate(settings.gx_dir, out.entries_seen, len(rejected_entries)))
+        good = validated.good
+        if fulltext is not None:  # optional: the article pages, for feeds that give one-line summaries
+            good = _with_fulltext(settings, good, fulltext)
+        extracted = {a.article_id: extract(gaz, a.article_id, a.title, a.text) for a in good}
+        mentions, bad_mentions, mention_run = validate_mentions(
+            settings.gx_dir, good, [m for result in extracted.values() for m in result.mentions], gaz.entity_ids()
+        )
+        runs.append(mention_run)
+    except BatchRejected as exc:
+        record_rejected_batch(settings, batch_id, source, runs + exc.runs, str(exc))
+        raise
+    rejections = out.rejections + validated.rejections + bad_mentions
     stats = BatchStats(
-        batch_id=batch_id or new_batch_id(source), feeds_total=len(fetches),
+        batch_id=batch_id, feeds_total=len(fetches),
         feeds_ok=sum(f.outcome == "ok" for f in fetches),
         feeds_not_modified=sum(f.outcome in ("not_modified", "unchanged") for f in fetches),
         feeds_failed=sum(f.outcome == "error" for f in fetches), entries_seen=out.entries_seen,
-        articles_duplicate=out.in_batch_duplicates,
-        rows_quarantined=len({(r.payload_sha256, r.position) for r in out.rejections + rejected}),
+        articles_duplicate=out.in_batch_duplicates, rows_quarantined=len(rejected_entries),
     )  # fmt: skip
     batch = Batch(
         batch_id=stats.batch_id, source=source, started_at=min((f.requested_at for f in fetches), default=datetime.now(UTC)),
         gazetteer=gaz, feeds=feeds, fetches=fetches if record_fetches else (), payloads=out.payloads, articles=good,
-        mentions=mentions, rejections=out.rejections + rejected, replace=replace, stats=stats,
-        observations=out.observations, all_articles=everything, extracted=extracted,
+        mentions=mentions, rejections=rejections, replace=replace, stats=stats,
+        observations=out.observations, all_articles=everything, extracted=extracted, validation_runs=runs,
     )  # fmt: skip
     with connect(settings.warehouse) as con:
         loaded = load_batch(con, batch)
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
+
+
+def _with_fulltext(settings: Settings, articles: list[Article], catalog: Catalog) -> list[Article]:
+    from ingest.articles import known_articles
+    from ingest.fulltext import enrich
+
+    with connect(settings.warehouse) as con:
+        known = set(known_articles(con, [a.article_id for a in articles]))
+    return enrich(articles, settings, catalog, known)
+
+
+def record_rejected_batch(settings: Settings, batch_id: str, source: str, runs: Sequence[ValidationRun], reason: str) -> None:
+    """A batch that failed a structural gate loads nothing, but its validation runs are history."""
+    with connect(settings.warehouse) as con:
+        record_validation_runs(con, batch_id, runs)
+        con.execute(
+            "insert into raw.batches (batch_id, source, started_at, finished_at, status, reason) "
+            "values ($1, $2, now(), now(), 'rejected', $3) on conflict do nothing",
+            [batch_id, source, reason],
+        )
 
 
 def ingest_batch(settings: Settings, catalog: Catalog | None = None, *, due_only: bool = False,

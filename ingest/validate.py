@@ -1,51 +1,148 @@
-"""The validate stage: the GX article suite on each batch before it is loaded.
+"""The validate stage: GX suites on each batch before it is loaded.
 
-Rows that break a row-level expectation become `Rejection`s (quarantined with the
-rule and the value); a structural failure raises `BatchRejected` and nothing of
-the batch is loaded.
+Rows that break a row-level expectation become `Rejection`s (quarantined with the rule and the
+value); a structural failure (schema, types, or too large a share of rejected entries) raises
+`BatchRejected` and nothing of the batch is loaded. Every suite run is summarised as a
+`ValidationRun` (kept in `raw.validation_runs`, even for a rejected batch).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ingest.models import Article, Rejection
+
+
+@dataclass(frozen=True)
+class ValidationRun:
+    suite: str
+    run_id: str
+    run_at: datetime
+    success: bool
+    evaluated: int
+    unexpected: int  # rows (or, for the gate, entries) that broke an expectation
+    detail: str | None = None
 
 
 class BatchRejected(RuntimeError):
     """The batch broke a structural expectation; the message is the one-line reason."""
 
+    def __init__(self, message: str, runs: Sequence[ValidationRun] = ()) -> None:
+        super().__init__(message)
+        self.runs = list(runs)
 
-def validate_articles(gx_dir: Path, articles: Sequence[Article]) -> tuple[list[Article], list[Rejection]]:
-    if not articles:
-        return [], []
+
+@dataclass
+class Validated:
+    good: list[Article]
+    rejections: list[Rejection]
+    runs: list[ValidationRun] = field(default_factory=list)
+
+
+def articles_frame(articles: Sequence[Article]) -> Any:
+    import pandas as pd
+
+    from expectations.articles import COLUMNS
+
+    rows = [dict(dataclasses.asdict(a), row_key=i) for i, a in enumerate(articles)]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for column in ("published_at", "fetched_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def validate_frame(gx_dir: Path, frame: Any) -> tuple[dict[int, list[tuple[str, str | None, str | None]]], ValidationRun]:
+    """Row failures by row_key [(rule, column, value)], or `BatchRejected` on a structural failure."""
+    from expectations import articles as suite
+    from expectations.config import load_thresholds
+    from expectations.runner import run_suite
+
+    limits = load_thresholds()
+    problems = suite.schema_types(frame)
+    outcome = run_suite(gx_dir, suite.SUITE_NAME, frame, suite.row_level(datetime.now(UTC), limits), suite.structural())
+    failures: dict[int, list[tuple[str, str | None, str | None]]] = {}
+    for failure in outcome.row_failures:
+        failures.setdefault(failure.row_key, []).append((failure.rule, failure.column, failure.value))
+    structural = problems + outcome.structural_failures
+    run = ValidationRun(suite.SUITE_NAME, outcome.run_id or "", datetime.now(UTC), not structural and not failures,
+                        outcome.evaluated, len(failures), "; ".join(structural) or None)  # fmt: skip
+    if structural:
+        raise BatchRejected(f"batch failed suite {suite.SUITE_NAME}: " + "; ".join(structural), [run])
+    return failures, run
+
+
+def gate(gx_dir: Path, entries: int, rejected: int) -> ValidationRun:
+    """The batch-level expectation: at most `max_quarantined_share` of the entries rejected."""
     import pandas as pd
 
     from expectations import articles as suite
+    from expectations.config import load_thresholds
     from expectations.runner import run_suite
 
-    rows = [dict(dataclasses.asdict(a), row_key=i) for i, a in enumerate(articles)]
-    frame = pd.DataFrame(rows, columns=suite.COLUMNS)
-    outcome = run_suite(gx_dir, suite.SUITE_NAME, frame, suite.row_level(datetime.now(UTC)), suite.structural())
-    if outcome.structural_failures:
-        raise BatchRejected(f"batch failed suite {suite.SUITE_NAME}: " + "; ".join(outcome.structural_failures))
-    rejected: dict[int, list[Rejection]] = {}
-    for failure in outcome.row_failures:
-        article = articles[failure.row_key]
-        rejected.setdefault(failure.row_key, []).append(
-            Rejection(
-                feed_id=article.feed_id,
-                payload_sha256=article.payload_sha256,
-                position=article.position,
-                article_id=article.article_id,
-                stage="validate",
-                rule=failure.rule,
-                value=failure.value,
-                reason=f"{failure.rule} failed for {failure.column}={failure.value!r}",
-            )
-        )
-    good = [a for i, a in enumerate(articles) if i not in rejected]
-    return good, [r for rs in rejected.values() for r in rs]
+    limits = load_thresholds()
+    frame = pd.DataFrame({"row_key": range(entries), "rejected": [1] * rejected + [0] * (entries - rejected)})
+    outcome = run_suite(gx_dir, suite.GATE_SUITE, frame, [], suite.gate(limits)) if entries else None
+    share = rejected / entries if entries else 0.0
+    run = ValidationRun(suite.GATE_SUITE, outcome.run_id or "" if outcome else "", datetime.now(UTC),
+                        outcome is None or outcome.success, entries, rejected,
+                        f"{rejected} of {entries} entries rejected ({share:.0%})")  # fmt: skip
+    if outcome and not outcome.success and entries >= limits.min_entries_for_share:
+        raise BatchRejected(f"{share:.0%} of the batch's {entries} entries were rejected "
+                            f"(more than {limits.max_quarantined_share:.0%}): nothing loaded", [run])  # fmt: skip
+    return run
+
+
+def validate_articles(gx_dir: Path, articles: Sequence[Article]) -> Validated:
+    if not articles:
+        return Validated([], [])
+    failures, run = validate_frame(gx_dir, articles_frame(articles))
+    rejections = []
+    for row_key, problems in failures.items():
+        article = articles[row_key]
+        for rule, column, value in problems:
+            rejections.append(Rejection(
+                feed_id=article.feed_id, payload_sha256=article.payload_sha256, position=article.position,
+                article_id=article.article_id, stage="validate", rule=rule, value=value,
+                reason=f"{rule} failed for {column}={value!r}",
+            ))  # fmt: skip
+    good = [a for i, a in enumerate(articles) if i not in failures]
+    return Validated(good, rejections, [run])
+
+
+def validate_mentions(gx_dir: Path, articles: Sequence[Article], mentions: Sequence[Any],
+                      known_ids: Sequence[str]) -> tuple[list[Any], list[Rejection], ValidationRun]:  # fmt: skip
+    """Mentions that name a known id and lie inside their text; the rest quarantined."""
+    import pandas as pd
+
+    from expectations import mentions as suite
+    from expectations.config import load_thresholds
+    from expectations.runner import run_suite
+
+    if not mentions:
+        return [], [], ValidationRun(suite.SUITE_NAME, "", datetime.now(UTC), True, 0, 0)
+    by_id = {a.article_id: a for a in articles}
+    frame = pd.DataFrame([
+        {"row_key": i, "article_id": m.article_id, "kind": m.kind, "entity_id": m.entity_id, "field": m.field,
+         "start": m.start, "end": m.end,
+         "text_length": len(by_id[m.article_id].title if m.field == "title" else by_id[m.article_id].text)}
+        for i, m in enumerate(mentions)
+    ], columns=suite.COLUMNS)  # fmt: skip
+    outcome = run_suite(gx_dir, suite.SUITE_NAME, frame, suite.row_level(known_ids), suite.structural())
+    bad = {f.row_key: f for f in outcome.row_failures}
+    run = ValidationRun(suite.SUITE_NAME, outcome.run_id or "", datetime.now(UTC), not bad and not outcome.structural_failures,
+                        len(frame), len(bad), "; ".join(outcome.structural_failures) or None)  # fmt: skip
+    limit = load_thresholds().mentions_max_bad_share
+    if outcome.structural_failures or len(bad) > limit * len(frame):
+        raise BatchRejected(f"mentions failed suite {suite.SUITE_NAME}: {len(bad)} of {len(frame)} bad "
+                            f"{'; '.join(outcome.structural_failures)}".strip(), [run])  # fmt: skip
+    rejections = [
+        Rejection(by_id[mentions[k].article_id].feed_id, by_id[mentions[k].article_id].payload_sha256, None,
+                  mentions[k].article_id, "validate", f.rule, f.value, f"mention {mentions[k].entity_id}: {f.rule} failed")
+        for k, f in bad.items()
+    ]  # fmt: skip
+    return [m for i, m in enumerate(mentions) if i not in bad], rejections, run

@@ -63,6 +63,9 @@ class Gazetteer:
     version: str  # content hash of both files: stamped on every mention row
     not_actors: tuple[str, ...] = ()  # places that contain an actor's name ("South China Sea"): never a mention
 
+    def entity_ids(self) -> list[str]:
+        return [a.id for a in self.actors] + [t.id for t in self.topics]
+
     def actor(self, actor_id: str) -> Actor:
         return _index(self)[0][actor_id]
 

@@ -12,6 +12,8 @@ create table if not exists raw.batches (
     rows_quarantined integer, mentions_loaded integer,
     extractor_version varchar
 );
+alter table raw.batches add column if not exists status varchar default 'loaded';   -- loaded | rejected
+alter table raw.batches add column if not exists reason varchar;                     -- why a batch was rejected
 
 create table if not exists raw.feeds (
     feed_id varchar primary key,
@@ -152,6 +154,7 @@ create table if not exists raw.quarantine (
     position integer,
     article_id varchar
 );
+alter table raw.quarantine add column if not exists resolved_at timestamptz;  -- a later replay loaded the entry
 
 -- Syndication clusters (ingest.stories): MinHash signatures and their LSH bands.
 create table if not exists raw.story_signatures (
@@ -215,4 +218,16 @@ create table if not exists raw.name_candidates (
     name varchar not null,
     occurrences integer not null,
     extractor_version varchar not null
+);
+
+-- One row per GX suite run (ingest.validate), kept even when the batch was rejected.
+create table if not exists raw.validation_runs (
+    run_id varchar,
+    batch_id varchar not null,
+    suite varchar not null,
+    run_at timestamptz not null,
+    success boolean not null,
+    evaluated integer not null,
+    unexpected integer not null,
+    detail varchar
 );
