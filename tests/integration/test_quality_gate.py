@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
-from ingest.pipeline import files_as_fetches, process_and_load
+from ingest.pipeline import files_as_fetches, process_and_load, replay
 from ingest.settings import Settings
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -72,3 +77,98 @@ def test_a_feed_that_is_not_a_feed_is_recorded_not_fatal(settings: Settings, tmp
     assert stats.articles_new == 2
     assert _rows(settings, "select parse_status from raw.payloads where feed_id = 'file-error-page'") == [("error",)]
     assert _rows(settings, "select stage from raw.quarantine where feed_id = 'file-error-page'") == [("parse",)]
+
+
+def _frame(settings: Settings) -> Any:
+    """A valid three-row article frame, built the way the pipeline builds it."""
+    from datetime import UTC, datetime
+
+    from ingest.models import Article
+    from ingest.validate import articles_frame
+
+    now = datetime(2026, 10, 12, tzinfo=UTC)
+    return articles_frame([
+        Article(article_id=f"id{i}", feed_id="f", url=f"https://a.example/{i}", guid=None, title=f"Title {i}",
+                text="NATO met.", published_at=now, date_flag=None, language="en", author=None, content_hash="c",
+                story_key="s", payload_sha256="p", position=i, fetched_at=now)
+        for i in range(3)
+    ])  # fmt: skip
+
+
+def test_row_level_failures_in_a_frame_are_counted_exactly(settings: Settings) -> None:
+    from ingest.validate import validate_frame
+
+    frame = _frame(settings)
+    frame.loc[0, "article_id"] = None  # null id
+    frame.loc[1, "article_id"] = "id2"  # duplicate of row 2: both copies are suspect
+    frame.loc[2, "url"] = "javascript:alert(1)"  # bad URL
+    failures, run = validate_frame(settings.gx_dir, frame)
+    rules = sorted(rule for problems in failures.values() for rule, _, _ in problems)
+    assert rules == [
+        "expect_column_values_to_be_unique(article_id)",
+        "expect_column_values_to_be_unique(article_id)",
+        "expect_column_values_to_match_regex(url)",
+        "expect_column_values_to_not_be_null(article_id)",
+    ]
+    assert sorted(failures) == [0, 1, 2] and run.unexpected == 3 and not run.success
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "reason"),
+    [
+        (lambda f: f.drop(columns=["title"]), "expect_table_columns_to_match_set"),
+        (lambda f: f.assign(position=f["position"].astype(str)), "position is"),
+        (lambda f: f.assign(published_at=f["published_at"].astype(str)), "published_at is"),
+    ],
+)
+def test_structural_failures_raise(settings: Settings, corrupt: Any, reason: str) -> None:
+    from ingest.validate import BatchRejected, validate_frame
+
+    with pytest.raises(BatchRejected, match=reason):
+        validate_frame(settings.gx_dir, corrupt(_frame(settings)))
+
+
+def test_a_batch_of_mostly_bad_entries_loads_nothing_and_the_cli_exits_non_zero(settings: Settings, tmp_path: Path) -> None:
+    items = "".join(f"<item><title>Bad {i}</title><link>javascript:void({i})</link></item>" for i in range(30))
+    items += "".join(f"<item><title>Good {i}</title><link>https://a.example/{i}</link></item>" for i in range(5))
+    feed = tmp_path / "mostly-bad.xml"
+    feed.write_text(f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>')
+    done = subprocess.run([sys.executable, "-m", "ingest", "ingest-files", str(feed), "--data-dir", str(settings.data_dir)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)  # fmt: skip
+    assert done.returncode == 1
+    assert "86% of the batch's 35 entries were rejected" in done.stderr and done.stderr.count("\n") == 1
+    assert _rows(settings, "select count(*) from raw.articles") == [(0,)]
+    assert _rows(settings, "select count(*) from raw.quarantine") == [(0,)]
+    assert _rows(settings, "select status from raw.batches") == [("rejected",)]
+    assert _rows(settings, "select suite, success from raw.validation_runs order by suite") == [
+        ("articles_batch", True), ("articles_batch_gate", False)]  # fmt: skip
+    assert list(settings.landing_dir.glob("??/*"))  # the bytes stay for `defnews replay`
+
+
+def test_quarantine_list_and_replay_after_a_rule_fix(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    feeds, fetches = files_as_fetches([FIXTURES / "corrupted.xml"], settings)
+    process_and_load(settings, feeds, fetches, source="files", record_fetches=False)
+    listed = subprocess.run([sys.executable, "-m", "ingest", "quarantine", "list", "--data-dir", str(settings.data_dir),
+                             "--rule", "expect_column_values_to_be_between(published_at)"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)  # fmt: skip
+    (row,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert row["stage"] == "validate" and row["value"].startswith("1970-01-01") and row["position"] == 3
+    # an operator decides 1970 is a legitimate date for this archive, and replays
+    rules = tmp_path / "quality.yaml"
+    rules.write_text("articles:\n  earliest_published: '1960-01-01'\n")
+    monkeypatch.setenv("DEFNEWS_QUALITY", str(rules))
+    stats = replay(settings)
+    assert stats.articles_new == 1
+    assert _rows(settings, "select count(*) from raw.articles where title = 'An ancient entry'") == [(1,)]
+    resolved = _rows(settings, "select rule, resolved_at is not null from raw.quarantine order by rule")
+    assert ("expect_column_values_to_be_between(published_at)", True) in resolved
+    assert ("identity", False) in resolved  # still no link: still in quarantine
+
+
+def test_data_docs_render_the_runs(settings: Settings) -> None:
+    from expectations.runner import build_data_docs
+
+    feeds, fetches = files_as_fetches([FIXTURES / "corrupted.xml"], settings)
+    process_and_load(settings, feeds, fetches, source="files", record_fetches=False)
+    index = build_data_docs(settings.gx_dir)
+    assert index.is_file() and "articles_batch" in index.read_text()
