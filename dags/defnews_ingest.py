@@ -14,15 +14,12 @@ The load updates the `defnews_raw` asset, which schedules `defnews_transform`.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Param, dag, task
 
-RAW = Asset(name="defnews_raw", uri="x-defnews://warehouse/raw")
-WRITER_POOL = "duckdb_writer"
-DEFAULT_ARGS = {"owner": "defnews", "retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True}
+from ingest.dag_defaults import DEFAULT_ARGS, RAW, WRITER_POOL
 
 
 @dag(

@@ -10,16 +10,12 @@ updates the `defnews_marts` asset. Every task runs in the `duckdb_writer` pool.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
-RAW = Asset(name="defnews_raw", uri="x-defnews://warehouse/raw")
-MARTS = Asset(name="defnews_marts", uri="x-defnews://analytics/marts")
-WRITER_POOL = "duckdb_writer"
-DEFAULT_ARGS = {"owner": "defnews", "retries": 2, "retry_delay": timedelta(minutes=1), "retry_exponential_backoff": True}
+from ingest.dag_defaults import DEFAULT_ARGS, MARTS, RAW, WRITER_POOL
 
 
 def dbt_task_group() -> Any:

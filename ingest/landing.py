@@ -23,7 +23,7 @@ def land(landing_dir: Path, body: bytes) -> str:
     """Store `body` (atomically, once) and return its sha256."""
     digest = hashlib.sha256(body).hexdigest()
     target = payload_path(landing_dir, digest)
-    if target.exists():
+    if target.exists() or target.with_name(target.name + ".gz").exists():
         return digest
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
@@ -38,7 +38,13 @@ def land(landing_dir: Path, body: bytes) -> str:
 
 
 def read_payload(landing_dir: Path, sha256: str) -> bytes:
-    return payload_path(landing_dir, sha256).read_bytes()
+    """The body as received, whether it still lies as landed or was compacted (gzip) since."""
+    path = payload_path(landing_dir, sha256)
+    if path.exists():
+        return path.read_bytes()
+    import gzip
+
+    return gzip.decompress(path.with_name(path.name + ".gz").read_bytes())
 
 
 # The pending journal: a landed body stays "pending" until the batch that loads it commits.

@@ -57,3 +57,60 @@ def publish_marts() -> dict[str, Any]:
     release_warehouse()  # cosmos ran dbt in this process (dag.test): let go of the file first
     tables = publish(load_settings())
     return {"tables": tables}
+
+
+def full_rebuild() -> None:
+    from ingest.transform import build
+
+    build(load_settings(), full_refresh=True)
+
+
+def dbt_docs() -> str:
+    from ingest.transform import generate_docs
+
+    return str(generate_docs(load_settings()))
+
+
+def data_docs() -> str:
+    from expectations.runner import build_data_docs
+
+    return str(build_data_docs(load_settings().gx_dir))
+
+
+def tidy_landing() -> dict[str, int]:
+    from ingest.maintenance import tidy_landing as tidy
+
+    return dataclasses.asdict(tidy(load_settings()))
+
+
+def checkpoint() -> None:
+    from ingest.maintenance import checkpoint as run_checkpoint
+
+    run_checkpoint(load_settings())
+
+
+def feed_health() -> dict[str, Any]:
+    import logging
+
+    from ingest.maintenance import feed_health_summary
+
+    summary = feed_health_summary(load_settings())
+    logging.getLogger("defnews").warning("feed health: %s", summary)
+    return summary
+
+
+def replay_range(since: str | None, until: str | None) -> dict[str, Any]:
+    from datetime import UTC, datetime
+
+    from ingest.pipeline import replay
+
+    def day(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
+
+    return replay(load_settings(), day(since), day(until)).as_dict()
+
+
+def rebuild_and_publish() -> dict[str, Any]:
+    from ingest.pipeline import transform_and_publish
+
+    return {"tables": transform_and_publish(load_settings())}

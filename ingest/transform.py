@@ -89,3 +89,10 @@ def compile_manifest(settings: Settings) -> Path:
     target = settings.dbt_project_dir / "target"
     run_dbt(settings, ["parse"], target_path=target)
     return target / "manifest.json"
+
+
+def generate_docs(settings: Settings) -> Path:
+    """`dbt docs generate` into the data folder; returns the index page."""
+    target = settings.dbt_state_dir / "docs"
+    run_dbt(settings, ["docs", "generate"], target_path=target)
+    return target / "index.html"
