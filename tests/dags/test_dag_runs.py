@@ -39,3 +39,25 @@ def test_ingest_then_transform_publish_the_marts_and_rerun_adds_nothing(
     assert _one(warehouse, "select count(*) from raw.articles") == articles
     assert _one(warehouse, "select articles_new from raw.batches order by finished_at desc limit 1") == 0
     assert _one(warehouse, "select count(*) from raw.fetches where outcome = 'not_modified'") >= 8
+
+
+def test_replay_twice_changes_nothing_the_second_time(airflow_settings: Settings, sample_server: FeedServer) -> None:
+    warehouse = str(airflow_settings.warehouse)
+    if _one(warehouse, "select count(*) from raw.payloads") == 0:
+        airflow_local.test_dag("defnews_ingest", {"due_only": False})
+    airflow_local.test_dag("defnews_replay", {"since": None, "until": None})
+    counts = [_one(warehouse, f"select count(*) from raw.{t}") for t in ("articles", "mentions", "sightings", "quarantine")]
+    airflow_local.test_dag("defnews_replay", {"since": None, "until": None})
+    assert [
+        _one(warehouse, f"select count(*) from raw.{t}") for t in ("articles", "mentions", "sightings", "quarantine")
+    ] == counts
+    assert _one(str(airflow_settings.analytics), "select count(*) from marts.articles") == counts[0]
+
+
+def test_nightly_rebuilds_documents_and_tidies(airflow_settings: Settings, sample_server: FeedServer) -> None:
+    if _one(str(airflow_settings.warehouse), "select count(*) from raw.articles") == 0:
+        airflow_local.test_dag("defnews_ingest", {"due_only": False})
+    airflow_local.test_dag("defnews_nightly")
+    assert (airflow_settings.dbt_state_dir / "docs" / "index.html").is_file()
+    assert (airflow_settings.gx_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").is_file()
+    assert _one(str(airflow_settings.analytics), "select count(*) from marts.actor_mentions_daily") > 0
