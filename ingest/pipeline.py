@@ -103,7 +103,10 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         runs += validated.runs
         rejected_entries = {(r.payload_sha256, r.position) for r in out.rejections + validated.rejections
                             if r.position is not None}  # fmt: skip
-        runs.append(gate(settings.gx_dir, out.entries_seen, len(rejected_entries)))
+        # the gate is over the rows GX checked: an entry without a link is an input problem, recorded
+        # and quarantined; a batch whose checked rows mostly fail means something upstream broke
+        failing_rows = len({r.article_id for r in validated.rejections})
+        runs.append(gate(settings.gx_dir, len(out.articles), failing_rows))
         good = validated.good
         if fulltext is not None:  # optional: the article pages, for feeds that give one-line summaries
             good = _with_fulltext(settings, good, fulltext)

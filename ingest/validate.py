@@ -77,7 +77,7 @@ def validate_frame(gx_dir: Path, frame: Any) -> tuple[dict[int, list[tuple[str, 
 
 
 def gate(gx_dir: Path, entries: int, rejected: int) -> ValidationRun:
-    """The batch-level expectation: at most `max_quarantined_share` of the entries rejected."""
+    """The batch-level expectation: at most `max_quarantined_share` of the checked rows rejected."""
     import pandas as pd
 
     from expectations import articles as suite
@@ -92,7 +92,7 @@ def gate(gx_dir: Path, entries: int, rejected: int) -> ValidationRun:
                         outcome is None or outcome.success, entries, rejected,
                         f"{rejected} of {entries} entries rejected ({share:.0%})")  # fmt: skip
     if outcome and not outcome.success and entries >= limits.min_entries_for_share:
-        raise BatchRejected(f"{share:.0%} of the batch's {entries} entries were rejected "
+        raise BatchRejected(f"{share:.0%} of the batch's {entries} rows failed the article suite "
                             f"(more than {limits.max_quarantined_share:.0%}): nothing loaded", [run])  # fmt: skip
     return run
 
