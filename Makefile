@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install demo test lint eval clean
+.PHONY: help install demo test lint eval bench clean
 
 help:
 	@echo "make install   create .venv with every pinned dependency (idempotent)"
@@ -20,6 +20,7 @@ help:
 	@echo "make test      install, lint, then the whole test suite"
 	@echo "make lint      ruff (with Airflow's AIR rules) and sqlfluff on dbt_project/"
 	@echo "make eval      precision, recall and F1 of actor and topic extraction on eval/labelled.jsonl"
+	@echo "make bench     the benchmark, one JSON object (QUICK=1 for a smaller run)"
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -37,12 +38,15 @@ install: $(VENV)/.installed dbt_project/target/manifest.json
 demo: install
 	$(BIN)/defnews demo --data-dir data
 
+bench: install
+	$(BIN)/python bench/bench.py $(if $(QUICK),--quick)
+
 eval: install
 	$(BIN)/defnews eval
 
 lint: install
-	$(BIN)/ruff check ingest expectations dags tests samples
-	$(BIN)/ruff format --check ingest expectations dags tests samples
+	$(BIN)/ruff check ingest expectations dags tests samples bench
+	$(BIN)/ruff format --check ingest expectations dags tests samples bench
 	$(BIN)/mypy
 	cd dbt_project && DEFNEWS_WAREHOUSE=$(CURDIR)/data/lint.duckdb ../$(BIN)/sqlfluff lint models --processes 1
 

@@ -176,6 +176,12 @@ def cmd_quality_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from ingest.generate import run
+
+    return run(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from ingest.demo import run_demo
 
@@ -215,6 +221,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     add("manifest", cmd_manifest, "compile the dbt manifest the Airflow DAGs render from")
     add("demo", cmd_demo, "the sample feeds on loopback, through Airflow, then a summary")
+    from ingest.generate import add_arguments as generate_arguments
+
+    generate_arguments(add("generate", cmd_generate, "write synthetic defence feeds with known ground truth", data=False))
     quarantine = sub.add_parser("quarantine", help="rows the quality gates rejected").add_subparsers(dest="action", required=True)
     listing = quarantine.add_parser("list", help="what was rejected and why (unresolved first)")
     listing.set_defaults(func=cmd_quarantine)

@@ -125,33 +125,23 @@ ROLES = frozenset(
 MAX_WORDS = 4
 
 
+_CAPITAL = r"[A-Z\u00c0-\u00d6\u00d8-\u00de\u0400-\u042f][\w'\-]*"
+_RUN = re.compile(rf"{_CAPITAL}(?:[ \t]+(?:(?:of|the|de|von)[ \t]+)*{_CAPITAL})+")
+_LINKS = frozenset({"of", "the", "de", "von"})
+
+
 def _runs(text: str) -> list[list[re.Match[str]]]:
-    runs: list[list[re.Match[str]]] = []
-    current: list[re.Match[str]] = []
-    previous_end = -1
-    for match in _WORD.finditer(text):
-        word = match.group(0)
-        gap = text[previous_end : match.start()] if previous_end >= 0 else ""
-        joined = current and gap.strip() == "" and "\n" not in gap
-        if word[0].isupper() and (joined or not current) or word in ("of", "the", "de", "von") and current and joined:
-            current.append(match)
-        else:
-            if current:
-                runs.append(current)
-            current = [match] if word[0].isupper() else []
-        previous_end = match.end()
-    if current:
-        runs.append(current)
-    return runs
+    """Runs of capitalised words (Latin and Cyrillic capitals), linking words allowed inside."""
+    return [list(_WORD.finditer(text, m.start(), m.end())) for m in _RUN.finditer(text)]
 
 
 def _split(run: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     """A run too long for one name ("General Zhang Wei of the Harbour Lights Institute") splits at "of"."""
-    if sum(m.group(0)[0].isupper() for m in run) <= MAX_WORDS:
+    if sum(m.group(0) not in _LINKS for m in run) <= MAX_WORDS:
         return [run]
     parts: list[list[re.Match[str]]] = [[]]
     for match in run:
-        if match.group(0)[0].isupper():
+        if match.group(0) not in _LINKS:
             parts[-1].append(match)
         elif parts[-1]:
             parts.append([])
@@ -162,11 +152,11 @@ def find_candidates(text: str, hits: list[Hit]) -> list[str]:
     taken = [(h.start, h.end) for h in hits if h.pattern.kind in ("actor", "not_actor")]
     names = []
     for run in (part for whole in _runs(text) for part in _split(whole)):
-        while run and (run[0].group(0) in _FUNCTION or run[0].group(0) in ROLES or not run[0].group(0)[0].isupper()):
+        while run and (run[0].group(0) in _FUNCTION or run[0].group(0) in ROLES or run[0].group(0) in _LINKS):
             run = run[1:]
-        while run and not run[-1].group(0)[0].isupper():
+        while run and run[-1].group(0) in _LINKS:
             run = run[:-1]
-        capitals = [m for m in run if m.group(0)[0].isupper()]
+        capitals = [m for m in run if m.group(0) not in _LINKS]
         if not 2 <= len(capitals) <= MAX_WORDS:
             continue
         start, end = run[0].start(), run[-1].end()

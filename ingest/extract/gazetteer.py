@@ -56,7 +56,7 @@ class Topic:
         return dict(self.weights).get(keyword, 1.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: the lru_caches keyed on it stay O(1)
 class Gazetteer:
     actors: tuple[Actor, ...]
     topics: tuple[Topic, ...]

@@ -1,0 +1,408 @@
+"""`make bench`: throughput of every stage, end to end, fetch and micro-batches, as ONE JSON object on stdout (issue 9).
+
+    .venv/bin/python bench/bench.py [--quick]
+
+Progress goes to stderr. Every stage calls the project's own functions on a corpus from
+`ingest.generate` (full: 10,000 entries of 300-800 words; quick: 1,000). Figures are
+measured with `time.perf_counter()` and reported, never asserted: they depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import platform
+import resource
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
+
+from ingest import pipeline
+from ingest.extract import extract, load_gazetteer
+from ingest.fetch import Target, fetch_targets
+from ingest.generate import generate
+from ingest.identity import NoIdentity, assign
+from ingest.models import Article, ParsedFeed
+from ingest.normalize import base_for, normalise_entry
+from ingest.parse import parse_feed
+from ingest.settings import Settings, load_settings
+from ingest.validate import validate_articles
+from ingest.warehouse import connect
+
+STARTED = time.perf_counter()
+LATENCY_S = 0.2
+PER_HOST_CONCURRENCY = 100
+PACKAGES = ("feedparser", "duckdb", "dbt-core", "dbt-duckdb", "great-expectations", "apache-airflow", "lxml", "pyahocorasick",
+            "selectolax", "pyarrow", "pandas")  # fmt: skip
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.perf_counter() - STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def rate(count: float, seconds: float) -> float:
+    return round(count / seconds, 1) if seconds > 0 else 0.0
+
+
+@contextmanager
+def clock(into: dict[str, float], key: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        into[key] = into.get(key, 0.0) + time.perf_counter() - start
+
+
+def settings_for(data_dir: Path) -> Settings:
+    return load_settings(data_dir)
+
+
+# --------------------------------------------------------------------------- parse, normalise, extract, validate
+
+
+def lxml_reader() -> Callable[[bytes], int]:
+    """Bare lxml: parse the bytes, then each item's or entry's title, link and description/content, namespace-blind."""
+    from lxml import etree
+
+    items = etree.XPath("//*[local-name()='item' or local-name()='entry']")
+    title = etree.XPath("string(*[local-name()='title'])")
+    link = etree.XPath("string((*[local-name()='link']/@href | *[local-name()='link']/text())[1])")
+    content = etree.XPath("string(*[local-name()='description' or local-name()='content' or local-name()='summary'])")
+    parser = etree.XMLParser(resolve_entities=False, huge_tree=True)
+
+    def read(body: bytes) -> int:
+        found = [(title(item), link(item), content(item)) for item in items(etree.fromstring(body, parser))]
+        return len(found)
+
+    return read
+
+
+def bench_parse(bodies: list[bytes], out: dict[str, Any]) -> list[ParsedFeed]:
+    """`parse_feed`, feedparser alone and bare lxml on the same bytes, body by body in turn (so drift hits all three)."""
+    import feedparser
+
+    read_lxml, t, parsed, counts = lxml_reader(), {}, [], Counter[str]()
+    for body in bodies:
+        with clock(t, "parse"):
+            parsed.append(parse_feed(body))
+        with clock(t, "feedparser"):
+            counts["feedparser"] += len(feedparser.parse(io.BytesIO(body)).entries)
+        with clock(t, "lxml"):
+            counts["lxml"] += read_lxml(body)
+    entries = sum(len(p.entries) for p in parsed)
+    out.update(entries=entries, parse_entries_per_s=rate(entries, t["parse"]), parse_s=round(t["parse"], 3),
+               feedparser_entries_per_s=rate(counts["feedparser"], t["feedparser"]),
+               lxml_entries_per_s=rate(counts["lxml"], t["lxml"]))  # fmt: skip
+    out["parse_vs_feedparser_ratio"] = round(out["parse_entries_per_s"] / max(out["feedparser_entries_per_s"], 1e-9), 3)
+    out["parse_vs_lxml_ratio"] = round(out["parse_entries_per_s"] / max(out["lxml_entries_per_s"], 1e-9), 4)
+    return parsed
+
+
+def bench_normalise(parsed: list[ParsedFeed], bodies: list[bytes], out: dict[str, Any]) -> list[Article]:
+    now, articles, t = datetime.now(UTC), [], {}
+    with clock(t, "normalise"):
+        for number, (feed, body) in enumerate(zip(parsed, bodies, strict=True)):
+            feed_id, sha = f"bench-{number}", hashlib.sha256(body).hexdigest()
+            for entry, identity in zip(feed.entries, assign(feed.entries, feed_id, base_for(feed, None)), strict=True):
+                if not isinstance(identity, NoIdentity):
+                    articles.append(normalise_entry(entry, identity, feed_id=feed_id, language=feed.language, payload_sha256=sha,
+                                                    fetched_at=now))  # fmt: skip
+    out.update(normalise_entries_per_s=rate(sum(len(p.entries) for p in parsed), t["normalise"]), articles=len(articles))
+    return articles
+
+
+def bench_extract(articles: list[Article], out: dict[str, Any]) -> None:
+    gaz = load_gazetteer()
+    extract(gaz, "warm-up", "NATO", "Poland and the Taiwan Strait")  # builds the automaton outside the clock
+    t: dict[str, float] = {}
+    with clock(t, "extract"):
+        mentions = sum(len(extract(gaz, a.article_id, a.title, a.text).mentions) for a in articles)
+    megabytes = sum(len(a.title.encode()) + len(a.text.encode()) for a in articles) / 1e6
+    out.update(extract_docs_per_s=rate(len(articles), t["extract"]), extract_mb_per_s=round(megabytes / t["extract"], 3),
+               extract_mentions=mentions)  # fmt: skip
+
+
+def bench_validate(gx_dir: Path, articles: list[Article], out: dict[str, Any]) -> None:
+    t: dict[str, float] = {}
+    with clock(t, "cold"):  # imports GX and creates the file context
+        validate_articles(gx_dir, articles[:20])
+    with clock(t, "startup"):  # the fixed cost every batch pays: context, suite, checkpoint
+        validate_articles(gx_dir, articles[:20])
+    with clock(t, "batch"):
+        result = validate_articles(gx_dir, articles)
+    rejected = result.rejections if hasattr(result, "rejections") else result[1]
+    out.update(validate_rows_per_s=rate(len(articles), t["batch"]), validate_startup_s=round(t["startup"], 3),
+               validate_cold_start_s=round(t["cold"], 3), validate_batch_s=round(t["batch"], 3),
+               validate_rows_per_s_after_startup=rate(len(articles) - 20, t["batch"] - t["startup"]) or None,
+               validate_rejected=len(rejected))  # fmt: skip
+
+
+# --------------------------------------------------------------------------- end to end, with the stages timed inside it
+
+
+@contextmanager
+def stage_clocks(into: dict[str, float]) -> Iterator[None]:
+    """Wrap the stage functions `ingest.pipeline` calls, so one real run also yields its breakdown."""
+    names = dict(process_payload="parse_normalise_s", validate_articles="validate_s", gate="validate_s",
+                 validate_mentions="validate_s", extract="extract_s", load_batch="load_s")  # fmt: skip
+    originals = {name: getattr(pipeline, name) for name in names if hasattr(pipeline, name)}
+
+    def wrap(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            with clock(into, names[name]):
+                return function(*args, **kwargs)
+
+        return timed
+
+    for name, function in originals.items():
+        setattr(pipeline, name, wrap(name, function))
+    try:
+        yield
+    finally:
+        for name, function in originals.items():
+            setattr(pipeline, name, function)
+
+
+def ingest_files(settings: Settings, files: list[Path], into: dict[str, float]) -> Any:
+    with stage_clocks(into), clock(into, "total_s"):
+        feeds, fetches = pipeline.files_as_fetches(files, settings)
+        return pipeline.process_and_load(settings, feeds, fetches, source="files", record_fetches=False)
+
+
+def bench_end_to_end(root: Path, files: list[Path], out: dict[str, Any]) -> None:
+    t: dict[str, float] = {}
+    stats = ingest_files(settings_for(root / "e2e"), files, t)
+    out.update(end_to_end_entries_per_s=rate(stats.entries_seen, t["total_s"]), end_to_end_s=round(t["total_s"], 3),
+               load_rows_per_s=rate(stats.articles_new, t["load_s"]), load_s=round(t["load_s"], 3),
+               validate_share_of_load=round(t["validate_s"] / t["load_s"], 3), articles_loaded=stats.articles_new,
+               mentions_loaded=stats.mentions_loaded,
+               end_to_end_breakdown_s={k: round(v, 3) for k, v in sorted(t.items())})  # fmt: skip
+
+
+# --------------------------------------------------------------------------- fetch
+
+
+def serve(body: bytes, keep_alive: bool) -> ThreadingHTTPServer:
+    """127.0.0.1, a thread per connection; every response after `LATENCY_S`."""
+
+    class Slow(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            time.sleep(LATENCY_S)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            if not keep_alive:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
+            return
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 1024
+
+    server = Server(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def fetch_wall(root: Path, feeds: int, body: bytes, keep_alive: bool) -> tuple[float, int]:
+    """`fetch_targets` on `feeds` URLs of one loopback server: (wall seconds, feeds fetched ok)."""
+    server = serve(body, keep_alive)
+    settings = dataclasses.replace(settings_for(root / "fetch"), per_host_concurrency=PER_HOST_CONCURRENCY,
+                                   concurrency=PER_HOST_CONCURRENCY)  # fmt: skip
+    targets = [Target(f"bench-{k}", f"http://127.0.0.1:{server.server_address[1]}/feed/{k}.xml") for k in range(feeds)]
+    t: dict[str, float] = {}
+    try:
+        with clock(t, "fetch"):
+            results = fetch_targets(targets, settings, allow_private_network=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+    return round(t["fetch"], 3), sum(r.outcome == "ok" for r in results)
+
+
+def bench_fetch(root: Path, feeds: int, body: bytes, out: dict[str, Any]) -> None:
+    wall, ok = fetch_wall(root, feeds, body, keep_alive=False)
+    reused, reused_ok = fetch_wall(root, feeds, body, keep_alive=True)
+    out.update(fetch_500_feeds_wall_s=wall, fetch_feeds=feeds, fetch_ok=ok, fetch_latency_ms=int(LATENCY_S * 1000),
+               fetch_per_host_concurrency=PER_HOST_CONCURRENCY, fetch_body_bytes=len(body),
+               fetch_floor_s=round(-(-feeds // PER_HOST_CONCURRENCY) * LATENCY_S, 3),
+               fetch_500_feeds_keepalive_wall_s=reused, fetch_keepalive_ok=reused_ok,
+               fetch_note="headline: one connection per feed (Connection: close), as with 500 distinct hosts; "
+                          "keepalive: the server keeps connections open and httpx reuses them")  # fmt: skip
+
+
+# --------------------------------------------------------------------------- micro-batches
+
+
+HISTORY_SQL = """
+insert into raw.feeds (feed_id, url, publisher, language, updated_at)
+select 'hist-feed-' || k, 'https://history' || k || '.example/feed', 'History ' || k, 'en', now() from range(100) f(k)
+on conflict do nothing;
+insert into raw.articles (article_id, feed_id, url, guid, title, published_at, language, content_hash, story_key,
+    story_id, first_seen_at, last_seen_at, updated_at, extractor_version, entry_key, revision)
+select {aid}, 'hist-feed-' || (i % 100), 'https://history.example/a/' || i, 'hist-' || i, 'Historical article ' || i,
+    p, 'en', md5('content' || i), substr(md5('story' || i), 1, 20),
+    case when i % 50 = 1 then substr(md5('hist' || (i - 1)), 1, 20) else {aid} end,
+    p + interval 1 hour, p + interval 1 hour, p + interval 1 hour, '{version}', 'url', 1
+from (select i, timestamptz '{first}' + to_seconds(i * {span} // {rows}) as p from range({rows}) r(i));
+insert into raw.article_texts (article_id, text, text_method)
+select {aid}, 'Historical article ' || i || '. ' || repeat(md5(i::varchar) || ' ', 30), 'feed' from range({rows}) r(i);
+insert into raw.sightings
+select article_id, feed_id, first_seen_at, last_seen_at, 1 from raw.articles where feed_id like 'hist-feed-%';
+create temp table _actors as select row_number() over () - 1 as k, actor_id, name from raw.actors;
+create temp table _topics as select row_number() over () - 1 as k, topic_id, name from raw.topics;
+insert into raw.mentions (article_id, kind, entity_id, field, start_offset, end_offset, surface, extractor_version,
+    salience)
+select {aid}, 'actor', a.actor_id, case when j = 0 then 'title' else 'body' end, j * 90, j * 90 + length(a.name),
+    a.name, '{version}', 0.8
+from range({rows}) r(i) cross join range(10) m(j)
+join _actors a on a.k = cast(floor(pow((hash(i, j) % 1000003) / 1000003.0, 2) * {actors}) as bigint);
+insert into raw.mentions (article_id, kind, entity_id, field, start_offset, end_offset, surface, extractor_version,
+    salience)
+select {aid}, 'topic', t.topic_id, 'body', 1000 + j * 50, 1010 + j * 50, t.name, '{version}', 0.7
+from range({rows}) r(i) cross join range(2) m(j)
+join _topics t on t.k = (i * 7 + j * 3) % {topics};
+checkpoint;
+"""
+
+
+def prefill(settings: Settings, rows: int, end: date) -> float:
+    """`rows` synthetic articles over the 365 days before `end`: texts, 12 mentions each, sightings; bulk SQL, no Python rows."""
+    span = 365 * 86_400
+    first = datetime(end.year, end.month, end.day, tzinfo=UTC) - timedelta(seconds=span)
+    gaz = load_gazetteer()
+    sql = HISTORY_SQL.format(aid="substr(md5('hist' || i), 1, 20)", version=gaz.version, first=first.isoformat(), span=span,
+                             rows=rows, actors=len(gaz.actors), topics=len(gaz.topics))  # fmt: skip
+    started = time.perf_counter()
+    with connect(settings.warehouse) as con:
+        con.execute(sql)
+    return time.perf_counter() - started
+
+
+def microbatch(settings: Settings, files: list[Path]) -> dict[str, float]:
+    """Load 1,000 new entries, then `dbt build`: the seconds of each part."""
+    from ingest.transform import build
+
+    t: dict[str, float] = {}
+    ingest_files(settings, files, t)
+    t["ingest_s"] = t.pop("total_s")  # files_as_fetches + process_and_load
+    with clock(t, "dbt_s"):
+        build(settings)
+    return {k: round(v, 3) for k, v in sorted(t.items())}
+
+
+def bench_microbatches(root: Path, history: int, out: dict[str, Any]) -> None:
+    today = datetime.now(UTC).date()
+    batch = sorted((root / "mb").glob("*.xml")) if (root / "mb").exists() else []
+    if not batch:
+        generate(root / "mb", 10, 1000, 2, 901, today - timedelta(days=2))
+        batch = sorted((root / "mb").glob("*.xml"))
+    out_t: dict[str, float] = {}
+    with clock(out_t, "dbt_import"):
+        import dbt.cli.main  # noqa: F401 - the import (seconds) is paid once per process, not per batch
+    log("micro-batch on an empty warehouse")
+    t = microbatch(settings_for(root / "mb-empty"), batch)
+    out.update(microbatch_empty_s=round(t["ingest_s"] + t["dbt_s"], 3), microbatch_empty_breakdown_s=t,
+               dbt_import_s=round(out_t["dbt_import"], 3))  # fmt: skip
+    settings = settings_for(root / "mb-history")
+    seed_files = generate(root / "seed", 1, 20, 1, 902, today - timedelta(days=3))
+    ingest_files(settings, [root / "seed" / f["path"] for f in seed_files.files], {})  # reference tables, feeds
+    log(f"pre-filling {history:,} articles")
+    out["microbatch_history_prefill_s"] = round(prefill(settings, history, today - timedelta(days=1)), 3)
+    log("first dbt build over the history (untimed in the micro-batch)")
+    from ingest.transform import build
+
+    with clock(out_t, "first_build"):
+        build(settings)
+    log("micro-batch on the pre-filled warehouse")
+    t = microbatch(settings, batch)
+    out.update(microbatch_1m_history_s=round(t["ingest_s"] + t["dbt_s"], 3), microbatch_1m_history_breakdown_s=t,
+               microbatch_history_rows=history,
+               microbatch_history_first_build_s=round(out_t["first_build"], 3), microbatch_entries=1000,
+               microbatch_history_tables=["articles", "article_texts", "mentions", "sightings", "feeds"])  # fmt: skip
+
+
+# --------------------------------------------------------------------------- main
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def run(root: Path, quick: bool) -> dict[str, Any]:
+    entries, feeds, fetch_feeds, history = (1000, 10, 100, 50_000) if quick else (10_000, 20, 500, 1_000_000)
+    out: dict[str, Any] = {"quick": quick, "machine": {"cpus": os.cpu_count(), "platform": platform.platform()}}
+    log(f"generating {entries:,} entries in {feeds} feeds")
+    t: dict[str, float] = {}
+    with clock(t, "generate"):
+        truth = generate(root / "corpus", feeds, entries, 30, 20261126)
+    files = [root / "corpus" / f["path"] for f in truth.files]
+    bodies = [path.read_bytes() for path in files]
+    out.update(generate_entries_per_s=rate(entries, t["generate"]), corpus_mb=round(sum(map(len, bodies)) / 1e6, 1),
+               words_per_entry=truth.words)  # fmt: skip
+    log("parse (project parser, feedparser alone, bare lxml)")
+    parsed = bench_parse(bodies, out)
+    log("normalise")
+    articles = bench_normalise(parsed, bodies, out)
+    log("extract")
+    bench_extract(articles, out)
+    log("validate (GX)")
+    bench_validate(root / "gx", articles, out)
+    del parsed, articles
+    log("end to end: files_as_fetches + process_and_load on a fresh warehouse")
+    bench_end_to_end(root, files, out)
+    log(f"fetch: {fetch_feeds} loopback feeds, {int(LATENCY_S * 1000)} ms each")
+    small = generate(root / "small", 1, 20, 1, 7)
+    bench_fetch(root, fetch_feeds, (root / "small" / small.files[0]["path"]).read_bytes(), out)
+    bench_microbatches(root, history, out)
+    out.update(peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), versions=versions(),
+               total_s=round(time.perf_counter() - STARTED, 1))  # fmt: skip
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="1,000 entries, 100 feeds to fetch, 50,000 rows of history")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder, removed)")
+    args = parser.parse_args(argv)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        result = run(args.keep, args.quick)
+    else:
+        with tempfile.TemporaryDirectory(prefix="defnews-bench-") as tmp:
+            result = run(Path(tmp), args.quick)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
