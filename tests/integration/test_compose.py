@@ -126,7 +126,8 @@ def test_executor_is_celery_with_postgres_and_redis(compose: dict[str, Any]) -> 
         env = _env(compose["services"][name].get("environment"))
         assert env.get("AIRFLOW__CORE__EXECUTOR") == "CeleryExecutor", name
         assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://"), name
-        assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql+psycopg2://"), name  # SQLAlchemy 2.1 maps plain postgresql:// to psycopg 3, not installed
+        # SQLAlchemy 2.1 maps plain postgresql:// to psycopg 3, which is not installed
+        assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql+psycopg2://"), name
         assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://"), name
         assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/", name
         assert env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"].lower() == "false", name
