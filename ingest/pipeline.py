@@ -19,12 +19,12 @@ from ingest import landing, polling
 from ingest.catalog import load_catalog
 from ingest.extract import extract, load_gazetteer
 from ingest.fetch import Target, fetch_targets
-from ingest.load import Batch, load_batch, read_states, record_validation_runs
+from ingest.load import PAYLOAD_COLUMNS, Batch, PayloadRecord, load_batch, read_states, record_validation_runs
 from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult
 from ingest.process import Processed, dedupe, process_payload
 from ingest.settings import Settings
 from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
-from ingest.warehouse import connect
+from ingest.warehouse import connect, insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         )
         runs.append(mention_run)
     except BatchRejected as exc:
-        record_rejected_batch(settings, batch_id, source, runs + exc.runs, str(exc))
+        record_rejected_batch(settings, batch_id, source, runs + exc.runs, str(exc), out.payloads)
+        landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
         raise
     rejections = out.rejections + validated.rejections + bad_mentions
     stats = BatchStats(
@@ -147,10 +148,15 @@ def _with_fulltext(settings: Settings, articles: list[Article], catalog: Catalog
     return enrich(articles, settings, catalog, known)
 
 
-def record_rejected_batch(settings: Settings, batch_id: str, source: str, runs: Sequence[ValidationRun], reason: str) -> None:
-    """A batch that failed a structural gate loads nothing, but its validation runs are history."""
+def record_rejected_batch(settings: Settings, batch_id: str, source: str, runs: Sequence[ValidationRun], reason: str,
+                          payloads: Sequence[PayloadRecord]) -> None:  # fmt: skip
+    """A batch that failed a structural gate loads nothing, but its validation runs are history, and its
+    payloads are listed (status `rejected`) so that `defnews replay` finds them after the fix."""
+    rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256, parse_status="rejected", parse_error=reason[:500])
+            for p in payloads]  # fmt: skip
     with connect(settings.warehouse) as con:
         record_validation_runs(con, batch_id, runs)
+        insert_rows(con, "raw.payloads", rows, PAYLOAD_COLUMNS, "on conflict do nothing")
         con.execute(
             "insert into raw.batches (batch_id, source, started_at, finished_at, status, reason) "
             "values ($1, $2, now(), now(), 'rejected', $3) on conflict do nothing",

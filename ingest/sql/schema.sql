@@ -76,7 +76,7 @@ create table if not exists raw.payloads (
     received_at timestamptz not null,
     content_type varchar,
     bytes bigint,
-    parse_status varchar,                 -- ok | bozo | truncated | hostile | error
+    parse_status varchar,                 -- ok | bozo | truncated | hostile | error | rejected (batch gate)
     parse_error varchar,
     entries integer,
     primary key (payload_sha256, feed_id)

@@ -143,6 +143,8 @@ def test_a_batch_of_mostly_bad_entries_loads_nothing_and_the_cli_exits_non_zero(
     assert _rows(settings, "select suite, success from raw.validation_runs order by suite") == [
         ("articles_batch", False), ("articles_batch_gate", False)]  # fmt: skip
     assert list(settings.landing_dir.glob("??/*"))  # the bytes stay for `defnews replay`
+    assert _rows(settings, "select parse_status from raw.payloads") == [("rejected",)]  # ... which finds them
+    assert not list((settings.landing_dir / "_pending").glob("*.json"))  # not retried by every later batch
 
 
 def test_quarantine_list_and_replay_after_a_rule_fix(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
