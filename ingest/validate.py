@@ -8,7 +8,6 @@ value); a structural failure (schema, types, or too large a share of rejected en
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,8 +48,10 @@ def articles_frame(articles: Sequence[Article]) -> Any:
 
     from expectations.articles import COLUMNS
 
-    rows = [dict(dataclasses.asdict(a), row_key=i) for i, a in enumerate(articles)]
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+    names = [c for c in COLUMNS if c != "row_key"]
+    # a shallow read of the fields: dataclasses.asdict deep-copies every value, half the stage's time
+    frame = pd.DataFrame({name: [getattr(a, name) for a in articles] for name in names})
+    frame.insert(0, "row_key", range(len(articles)))
     for column in ("published_at", "fetched_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
