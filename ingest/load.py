@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from ingest.articles import write_articles
+from ingest.articles import known_articles, write_articles
 from ingest.extract import ExtractionResult, Gazetteer
 from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, Rejection
 from ingest.normalize import stable_id
@@ -129,14 +129,6 @@ def _fetches(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> Non
         updated.append(dataclasses.asdict(next_state(feed, states.get(f.feed_id), f, observation, now)))
     assignments = ", ".join(f"{c} = excluded.{c}" for c in STATE_COLUMNS if c != "feed_id")
     insert_rows(con, "raw.feed_state", updated, STATE_COLUMNS, f"on conflict (feed_id) do update set {assignments}")
-
-
-def _known(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set[str]:
-    con.register("_ids", pa.table({"article_id": pa.array(list(ids), pa.string())}))
-    try:
-        return {r[0] for r in con.execute("select article_id from raw.articles join _ids using (article_id)").fetchall()}
-    finally:
-        con.unregister("_ids")
 
 
 PAYLOAD_COLUMNS = ["payload_sha256", "feed_id", "url", "received_at", "content_type", "bytes", "parse_status", "parse_error",
@@ -264,7 +256,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
     try:
         _reference_tables(con, batch.gazetteer)
         _feeds(con, batch.feeds, now)
-        _observe(batch, _known(con, [a.article_id for a in batch.all_articles or batch.articles]))
+        _observe(batch, set(known_articles(con, [a.article_id for a in batch.all_articles or batch.articles])))
         _fetches(con, batch, now)
         _payloads(con, batch)
         written = write_articles(con, batch, now)
