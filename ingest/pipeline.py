@@ -1,7 +1,7 @@
 """The only place the stages are composed.
 
 `fetch_and_land` (network, parallel-safe) and `process_and_load` (the single
-writer) are what the CLI, the Airflow tasks and the tests all call; `run_batch`
+writer) are what the CLI, the Airflow tasks and the tests all call; `run_microbatch`
 chains them with the dbt build and the publish step.
 """
 
