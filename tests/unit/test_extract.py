@@ -142,6 +142,13 @@ def test_negative_cues_and_title_boost_decide_topics() -> None:
     assert dict(result.topic_scores)["taiwan_strait"] == GAZ.topic("taiwan_strait").title_boost + 1.0
 
 
+def test_imagery_and_drone_shows_are_not_military_space_or_drones() -> None:
+    assert "space_military" in _topics("Spy satellite launched", "The reconnaissance satellite reached orbit.")
+    assert "space_military" not in _topics("Satellite images show new silos", "Commercial satellite images show the work.")
+    assert "drones_autonomy" in _topics("Drone strikes hit depot", "Drones struck the depot; more drones followed.")
+    assert "drones_autonomy" not in _topics("Drone light show sets record", "A drone show with 11,000 drones lit the sky.")
+
+
 def test_salience_is_highest_in_the_title_and_falls_through_the_body() -> None:
     text = "NATO met. " + "Filler sentence here. " * 40 + "Poland spoke."
     result = extract(GAZ, "x", "NATO warns", text)
