@@ -64,13 +64,11 @@ def extract(gaz: Gazetteer, article_id: str, title: str, text: str) -> Extractio
             return not hit.pattern.contextual or hit.pattern.entity_id in confirmed
         return hit.pattern.kind == "topic" and hit.pattern.entity_id in assigned
 
-    mentions = []
-    for field, hits in by_field.items():
-        length = len(title) if field == "title" else len(text)
-        for h in hits:
-            if keep(h):
-                mentions.append(Mention(article_id, h.pattern.kind, h.pattern.entity_id, field, h.start, h.end,
-                                        h.pattern.surface, salience(field, h.start, length)))  # fmt: skip
+    mentions = [Mention(article_id, h.pattern.kind, h.pattern.entity_id, "title", h.start, h.end, h.pattern.surface, 1.0)
+                for h in by_field["title"] if keep(h)]  # fmt: skip
+    size = max(len(text), 1)  # `salience` for the body, inlined: one call per mention costs a tenth of extraction
+    mentions += [Mention(article_id, h.pattern.kind, h.pattern.entity_id, "body", h.start, h.end, h.pattern.surface,
+                         round(1.0 - 0.5 * h.start / size, 3)) for h in by_field["body"] if keep(h)]  # fmt: skip
     persons = _persons(gaz)
     quotes = find_quotes(text, by_field["body"], persons, confirmed)
     return ExtractionResult(

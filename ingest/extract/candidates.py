@@ -9,10 +9,10 @@ sees what the press names and the gazetteer does not.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ingest.extract.matcher import Hit
 
-_WORD = re.compile(r"[^\W\d_][\w'\-]*")
 _FUNCTION = frozenset(
     (
         "The",
@@ -128,39 +128,49 @@ MAX_WORDS = 4
 _CAPITAL = r"[A-Z\u00c0-\u00d6\u00d8-\u00de\u0400-\u042f][\w'\-]*"
 _RUN = re.compile(rf"{_CAPITAL}(?:[ \t]+(?:(?:of|the|de|von)[ \t]+)*{_CAPITAL})+")
 _LINKS = frozenset({"of", "the", "de", "von"})
+_SKIP_FIRST = _FUNCTION | ROLES | _LINKS
 
 
-def _runs(text: str) -> list[list[re.Match[str]]]:
-    """Runs of capitalised words (Latin and Cyrillic capitals), linking words allowed inside."""
-    return [list(_WORD.finditer(text, m.start(), m.end())) for m in _RUN.finditer(text)]
+def _words(text: str, run: re.Match[str]) -> list[tuple[str, int, int]]:
+    """The run's words with their offsets (the run separates words by spaces and tabs only)."""
+    out, position = [], run.start()
+    for word in run.group(0).split():
+        position = text.index(word, position)
+        out.append((word, position, position + len(word)))
+        position += len(word)
+    return out
 
 
-def _split(run: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+def _split(run: list[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:
     """A run too long for one name ("General Zhang Wei of the Harbour Lights Institute") splits at "of"."""
-    if sum(m.group(0) not in _LINKS for m in run) <= MAX_WORDS:
+    if sum(word not in _LINKS for word, _, _ in run) <= MAX_WORDS:
         return [run]
-    parts: list[list[re.Match[str]]] = [[]]
-    for match in run:
-        if match.group(0) not in _LINKS:
-            parts[-1].append(match)
+    parts: list[list[tuple[str, int, int]]] = [[]]
+    for item in run:
+        if item[0] not in _LINKS:
+            parts[-1].append(item)
         elif parts[-1]:
             parts.append([])
     return [p for p in parts if p]
 
 
 def find_candidates(text: str, hits: list[Hit]) -> list[str]:
+    # actor-lane hits come in text order and never overlap, so their ends are sorted too
     taken = [(h.start, h.end) for h in hits if h.pattern.kind in ("actor", "not_actor")]
+    starts, ends = [s for s, _ in taken], [e for _, e in taken]
     names = []
-    for run in (part for whole in _runs(text) for part in _split(whole)):
-        while run and (run[0].group(0) in _FUNCTION or run[0].group(0) in ROLES or run[0].group(0) in _LINKS):
-            run = run[1:]
-        while run and run[-1].group(0) in _LINKS:
-            run = run[:-1]
-        capitals = [m for m in run if m.group(0) not in _LINKS]
-        if not 2 <= len(capitals) <= MAX_WORDS:
-            continue
-        start, end = run[0].start(), run[-1].end()
-        if any(s < end and start < e for s, e in taken):
-            continue
-        names.append(text[start:end])
+    for whole in _RUN.finditer(text):
+        for run in _split(_words(text, whole)):
+            first, last = 0, len(run)
+            while first < last and run[first][0] in _SKIP_FIRST:
+                first += 1
+            while first < last and run[last - 1][0] in _LINKS:
+                last -= 1
+            if not 2 <= sum(word not in _LINKS for word, _, _ in run[first:last]) <= MAX_WORDS:
+                continue
+            start, end = run[first][1], run[last - 1][2]
+            nearest = bisect_right(ends, start)  # the first known name ending after this one starts
+            if nearest < len(starts) and starts[nearest] < end:
+                continue
+            names.append(text[start:end])
     return names

@@ -71,12 +71,6 @@ def build_automaton(gaz: Gazetteer) -> ahocorasick.Automaton:
     return automaton
 
 
-def _bounded(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not before.isalnum() and not after.isalnum()
-
-
 def _name_word(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and word[1:].islower()
 
@@ -95,23 +89,24 @@ def find_hits(gaz: Gazetteer, text: str) -> list[Hit]:
     """All boundary-respecting hits, leftmost-longest per lane, in text order (blockers included)."""
     if not text:
         return []
-    candidates: list[Hit] = []
+    size = len(text)
+    candidates: list[tuple[int, int, Pattern]] = []  # (start, end, pattern); Hits are made for the kept ones only
     for end_index, (length, patterns) in build_automaton(gaz).iter(_fold(text)):
         start, end = end_index - length + 1, end_index + 1
-        if not _bounded(text, start, end):
-            continue
+        if (start > 0 and text[start - 1].isalnum()) or (end < size and text[end].isalnum()):
+            continue  # not at a word boundary
         for pattern in patterns:
             if pattern.case_sensitive and text[start:end] != pattern.surface:
                 continue
             if pattern.guarded and _beside_a_name(text, start, end):
                 continue
-            candidates.append(Hit(pattern, start, end))
-    candidates.sort(key=lambda h: (h.start, -(h.end - h.start)))
+            candidates.append((start, end, pattern))
+    candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
     kept: list[Hit] = []
     last_end = {"actor": -1, "topic": -1}
-    for hit in candidates:
-        lane = LANE[hit.pattern.kind]
-        if hit.start >= last_end[lane]:
-            kept.append(hit)
-            last_end[lane] = hit.end
+    for start, end, pattern in candidates:
+        lane = LANE[pattern.kind]
+        if start >= last_end[lane]:
+            kept.append(Hit(pattern, start, end))
+            last_end[lane] = end
     return kept

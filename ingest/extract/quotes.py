@@ -17,7 +17,11 @@ VERBS = r"(?:said|says|told reporters|told|added|warned|stated|insisted|argued|d
 SPEAKER = r"((?:[A-Z][\w'\-]*[ \t]+){0,3}[A-Z][\w'\-]*)"
 QUOTE = r'"([^"\n]{15,600}?)[,.!?]?"'
 AFTER = re.compile(QUOTE + r"\s*,?\s*" + VERBS + r"\s+" + SPEAKER)
-BEFORE = re.compile(SPEAKER + r"\s+" + VERBS + r"\s*[:,]?\s*" + QUOTE)
+# `Speaker said: "..."` is found from its verb, then the speaker is read backwards: a regex that
+# starts with the speaker would try every capitalised word of the text (measured 20x slower)
+VERB_QUOTE = re.compile(r"(?<=\s)" + VERBS + r"\s*[:,]?\s*" + QUOTE)
+SPEAKER_BEFORE = re.compile(SPEAKER + r"\s+\Z")
+SPEAKER_REACH = 300  # characters before the verb where the speaker's (at most four) words may start
 PRONOUN = re.compile(QUOTE + r"\s*,?\s*(?:he|she) " + VERBS)
 
 
@@ -44,15 +48,30 @@ def _last_person_before(hits: list[Hit], offset: int, persons: AbstractSet[str],
     return earlier[-1].pattern.entity_id if earlier else None
 
 
+def _speaker_first(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(speaker span, quote span) of every `Speaker said: "..."`, in text order, never overlapping."""
+    out: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    taken = 0
+    for match in VERB_QUOTE.finditer(text):
+        window = max(taken, match.start() - SPEAKER_REACH)
+        speaker = SPEAKER_BEFORE.search(text, window, match.start())
+        if speaker:
+            out.append(((speaker.start(1), speaker.end(1)), match.span(1)))
+            taken = match.end()
+    return out
+
+
 def find_quotes(text: str, hits: list[Hit], persons: AbstractSet[str], confirmed: AbstractSet[str]) -> list[Quote]:
+    if '"' not in text:
+        return []
     found: dict[int, Quote] = {}
     for match in AFTER.finditer(text):
         speaker_span = match.span(2)
         actor = _actor_in(hits, *speaker_span, confirmed)
         found.setdefault(match.start(1), Quote(match.start(1), match.end(1), match.group(1), match.group(2), actor))
-    for match in BEFORE.finditer(text):
-        actor = _actor_in(hits, *match.span(1), confirmed)
-        found.setdefault(match.start(2), Quote(match.start(2), match.end(2), match.group(2), match.group(1), actor))
+    for (s_start, s_end), (q_start, q_end) in _speaker_first(text):
+        actor = _actor_in(hits, s_start, s_end, confirmed)
+        found.setdefault(q_start, Quote(q_start, q_end, text[q_start:q_end], text[s_start:s_end], actor))
     for match in PRONOUN.finditer(text):
         actor = _last_person_before(hits, match.start(), persons, confirmed)
         found.setdefault(match.start(1), Quote(match.start(1), match.end(1), match.group(1), None, actor))
