@@ -147,6 +147,7 @@ def test_imagery_and_drone_shows_are_not_military_space_or_drones() -> None:
     assert "space_military" not in _topics("Satellite images show new silos", "Commercial satellite images show the work.")
     assert "drones_autonomy" in _topics("Drone strikes hit depot", "Drones struck the depot; more drones followed.")
     assert "drones_autonomy" not in _topics("Drone light show sets record", "A drone show with 11,000 drones lit the sky.")
+    assert "drones_autonomy" not in _topics("Customs seize drone parts", "The drone parts were bound for drone factories.")
 
 
 def test_salience_is_highest_in_the_title_and_falls_through_the_body() -> None:
