@@ -113,6 +113,8 @@ class ParsedFeed:
     ttl: str | None = None  # RSS <ttl>, minutes
     sy_period: str | None = None  # sy:updatePeriod
     sy_frequency: str | None = None  # sy:updateFrequency
+    parser: str = "feedparser"  # "fast" (ingest.fastparse) or "feedparser"
+    fast_declined: str | None = None  # why the fast path handed the body to feedparser
 
 
 @dataclass

@@ -1,0 +1,393 @@
+"""The fast parse path (issue 9): well-formed RSS 2.0, Atom 1.0 and RSS 1.0 (RDF) read with lxml.
+
+`read` returns entries and feed values as the same keys feedparser fills (`id`, `link`, `title`,
+`summary`, `content`, `published`/`updated`/`created` and their `_parsed` struct_time, `author`),
+following feedparser 6's rules for the subset it accepts, so `ingest.parse` turns both into the
+same `RawEntry`. Whatever it is not sure of raises `NotFast` with the reason, and the caller hands
+the body to feedparser unchanged: not well-formed XML, a DOCTYPE (entity declarations, XXE,
+billion laughs), an encoding other than UTF-8 or one feedparser would override, a root or version
+other than RSS 2.0 / Atom 1.0 / RSS 1.0, `xml:base`, XHTML or base64 content, markup inside text
+elements, repeated or nested elements whose order feedparser resolves in its own way, and any
+element feedparser would map into one of our fields that this module does not handle.
+
+Differences that remain by design: feedparser runs its own HTML sanitizer over HTML-typed
+summaries and content; this path does not (it costs more than the whole lxml parse). The HTML is
+sanitised downstream by nh3 (`ingest.normalize.sanitise_html`) in both cases, and the feedparser
+sanitizer's element allowlist is checked here: content naming an element that feedparser would
+strip goes to feedparser, so the clean text does not change with the path.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import re
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from feedparser.datetimes import _parse_date
+from feedparser.html import _cp1252
+from feedparser.mixin import _FeedParserMixin
+from feedparser.sanitizer import _HTMLSanitizer, _sanitize_html
+from feedparser.urls import _urljoin, resolve_relative_uris
+from lxml import etree
+
+ATOM = "http://www.w3.org/2005/Atom"
+RSS1 = "http://purl.org/rss/1.0/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_ABOUT = f"{{{RDF}}}about"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+PREFIXES: dict[str, str] = {uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()}
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+XML_MEDIA_TYPES = frozenset({"application/xml", "text/xml", "application/rss+xml", "application/atom+xml", "application/rdf+xml"})
+ACCEPTABLE_ELEMENTS = frozenset(_HTMLSanitizer.acceptable_elements)
+# feedparser's names (prefix:localname, lower case) that it maps into an entry field we read
+TITLE = frozenset({"title", "dc:title"})
+DESCRIPTION = frozenset({"description", "dc:description"})
+PUBLISHED = frozenset({"pubdate", "published", "issued", "dcterms:issued"})
+UPDATED = frozenset({"updated", "modified", "lastbuilddate", "dc:date", "dcterms:modified"})
+CREATED = frozenset({"created", "dcterms:created"})
+AUTHOR = frozenset({"author", "dc:creator", "dc:author", "managingeditor"})
+MAPPED = (
+    TITLE | DESCRIPTION | PUBLISHED | UPDATED | CREATED | AUTHOR
+    | {"link", "guid", "id", "summary", "content", "content:encoded", "body", "xhtml:body", "fullitem", "abstract",
+       "media:title", "media:description", "itunes:summary", "itunes:author", "item", "entry", "image", "textinput",
+       "name", "email", "svg"}
+)  # fmt: skip
+IGNORED_SUBTREES = frozenset({"source", "contributor"})  # feedparser files what is inside elsewhere
+_ENCODING_DECL = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([^\s;\"']+)", re.IGNORECASE)
+_TAGS = re.compile(r"</?([A-Za-z][A-Za-z0-9:_.-]*)")
+_AMP_REF = re.compile("&([A-Za-z0-9_]+);")
+_C1 = re.compile("[\x80-\x9f]")
+# in the UTF-8 body: a C1 control (U+0080-U+009F), or U+00C2-U+00F4 then U+0080-U+00BF (UTF-8 read as Latin-1)
+_NEEDS_FIX = re.compile(rb"\xc2[\x80-\x9f]|\xc3[\x82-\xb4]\xc2[\x80-\xbf]")
+_LOCAL = threading.local()
+Fix = Callable[[str], str]
+_NAMES: dict[Any, str] = {}  # (tag, prefix) -> feedparser's name; a few hundred distinct tags at most
+
+
+class NotFast(Exception):
+    """The fast path is not sure of this body: feedparser reads it."""
+
+
+def _parser() -> etree.XMLParser:
+    parser: etree.XMLParser | None = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+                                 remove_blank_text=False, collect_ids=False)  # fmt: skip
+        _LOCAL.parser = parser
+    return parser
+
+
+def check_encoding(body: bytes, content_type: str | None) -> None:
+    """UTF-8 (declared or by default) that feedparser would read as UTF-8 too, or `NotFast`."""
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or body[:1] == b"\x00" or body[1:2] == b"\x00":
+        raise NotFast("UTF-16 or UTF-32 body")
+    if content_type:
+        media = content_type.split(";", 1)[0].strip().lower()
+        if media not in XML_MEDIA_TYPES:
+            raise NotFast(f"content type {media or '(empty)'}")
+        charset = _CHARSET.search(content_type)
+        if charset and charset.group(1).lower() not in ("utf-8", "utf8"):
+            raise NotFast(f"charset {charset.group(1).lower()}")
+        if not charset and media.startswith("text/") and not body.isascii():
+            raise NotFast("text/* without charset (us-ascii per RFC 3023)")
+    declared = _ENCODING_DECL.match(body[:512])
+    if declared and declared.group(1).lower() != b"utf-8":
+        raise NotFast(f"declared encoding {declared.group(1).decode('ascii', 'replace').lower()}")
+
+
+def _name(el: Any) -> str:
+    """feedparser's name for an element: known namespaces by their prefix, others by the document's, lower case."""
+    tag = el.tag
+    if tag[0] != "{":
+        name = _NAMES.get(tag)
+        if name is None:
+            name = _NAMES[tag] = str(tag).lower()
+        return name
+    key = (tag, el.prefix)
+    name = _NAMES.get(key)
+    if name is None:
+        uri, local = tag[1:].split("}", 1)
+        prefix = PREFIXES.get(uri.lower())
+        if prefix is None:
+            prefix = el.prefix or ""
+        name = _NAMES[key] = f"{prefix}:{local}".lower() if prefix else local.lower()
+    return name
+
+
+def _strip(text: str) -> str:
+    return text.strip()
+
+
+def _fix(text: str) -> str:
+    """What feedparser does to every text value of a UTF-8 document: strip, undo double UTF-8, map C1 to cp1252."""
+    text = text.strip()
+    if not text.isascii():
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            text = text.encode("iso-8859-1").decode("utf-8")
+        if _C1.search(text):
+            text = text.translate(_cp1252)
+    return text
+
+
+def _text(el: Any, what: str) -> str:
+    if len(el):
+        raise NotFast(f"markup inside <{what}>")
+    return el.text or ""
+
+
+def _attr(el: Any, name: str) -> str | None:
+    """An attribute by feedparser's rule (names in lower case, no namespace)."""
+    attrib = el.attrib
+    if not attrib:
+        return None
+    found = attrib.get(name)
+    if found is not None:
+        return str(found)
+    for key, value in attrib.items():
+        if str(key).lower() == name:
+            return str(value)
+    return None
+
+
+def _content_type(el: Any, default: str) -> str:
+    if _attr(el, "mode") is not None or _attr(el, "src") is not None:
+        raise NotFast("content with mode or src")
+    kind = str(_FeedParserMixin.map_content_type(_attr(el, "type") or default))
+    if kind != "text/plain" and kind != "text/html":
+        raise NotFast(f"content type {kind}")
+    return kind
+
+
+def _html(value: str, what: str) -> str:
+    """HTML content as written: feedparser would sanitise it; nh3 does later. Elements feedparser drops -> NotFast."""
+    if "<" in value:
+        for tag in _TAGS.findall(value):
+            if tag.lower() not in ACCEPTABLE_ELEMENTS:
+                raise NotFast(f"<{tag.lower()}> in {what}")
+    return value
+
+
+def _title(value: str, kind: str, atom: bool) -> str:
+    """Titles are short: run feedparser's own URI resolution and sanitizer on HTML-typed ones, as it does."""
+    if kind == "text/plain" and (atom or not _FeedParserMixin.looks_like_html(value)):
+        return value
+    return str(_sanitize_html(resolve_relative_uris(value, "", "utf-8", "text/html"), "utf-8", "text/html"))
+
+
+def _dates(entry: dict[str, Any]) -> None:
+    """feedparser's `*_parsed` for the dates `ingest.parse` reads: the first that gives a time is enough."""
+    for key in ("published", "updated", "created"):
+        value = entry.get(key)
+        if value is None:
+            continue
+        parsed = _parse_date(value)
+        entry[f"{key}_parsed"] = parsed
+        if parsed:
+            try:
+                datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+            return
+
+
+def _check_subtree(el: Any, where: str) -> None:
+    for sub in el.iterdescendants():
+        if not isinstance(sub.tag, str):
+            continue
+        if _name(sub) in MAPPED:
+            raise NotFast(f"<{_name(sub)}> nested in <{where}>")
+
+
+def _author(entry: dict[str, Any], el: Any, fix: Fix) -> None:
+    if "author" in entry:
+        raise NotFast("more than one author")
+    if not len(el):
+        entry["author"] = fix(el.text or "")
+        return
+    if (el.text or "").strip():
+        raise NotFast("text and markup in an author")
+    found: dict[str, str] = {}
+    for sub in el:
+        if not isinstance(sub.tag, str):
+            continue
+        name = _name(sub)
+        if name not in ("name", "email", "uri", "url", "homepage") or name in found or len(sub):
+            raise NotFast(f"<{name}> in an author")
+        found[name] = (sub.text or "").strip()
+    given, email = found.get("name"), found.get("email")
+    entry["author"] = f"{given} ({email})" if given and email else given or email or ""
+
+
+def _link(entry: dict[str, Any], el: Any, atom: bool, fix: Fix) -> None:
+    href = _attr(el, "url") or _attr(el, "uri") or _attr(el, "href")
+    if href:
+        rel = (_attr(el, "rel") or "alternate").lower()
+        kind = (_attr(el, "type") or ("application/atom+xml" if rel == "self" else "text/html")).lower()
+        if rel == "alternate" and _FeedParserMixin.map_content_type(kind) in HTML_TYPES:
+            entry["link"] = _urljoin("", href)
+        return
+    if atom:
+        raise NotFast("atom link without href")
+    value = _urljoin("", fix(_text(el, "link")))
+    entry["link"] = _AMP_REF.sub(r"&\g<1>", value.replace("&amp;", "&")) if "&" in value else value
+
+
+def _entry(item: Any, atom: bool, fix: Fix) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    for key in item.attrib:
+        if key == RDF_ABOUT:
+            entry["id"] = item.attrib[key]
+        elif str(key).lower() in ("lastmod", "href"):
+            raise NotFast("CDF attributes on an item")
+    title_done, has_content, seen = False, False, set()
+    for el in item:
+        if not isinstance(el.tag, str):
+            continue
+        name = _name(el)
+        if name in TITLE:
+            if title_done:
+                continue
+            if "title" in seen:
+                raise NotFast("two titles")
+            seen.add("title")
+            kind = _content_type(el, "text/plain")
+            value = fix(_text(el, name))
+            entry["title"] = _title(value, kind, atom)
+            title_done = bool(entry["title"])
+        elif name == "link":
+            _link(entry, el, atom, fix)
+        elif name in ("guid", "id"):
+            if name in seen:
+                raise NotFast(f"two <{name}>")
+            seen.add(name)
+            is_link = (_attr(el, "ispermalink") or "true") == "true"
+            value = fix(_text(el, name))
+            entry["id"] = _urljoin("", value) if is_link else value
+            if is_link and "link" not in entry:
+                entry["link"] = entry["id"]
+        elif name in DESCRIPTION or (atom and name == "summary"):
+            if "summary" in entry and not has_content or "summary" in seen:
+                raise NotFast("a second summary")
+            seen.add("summary")
+            kind = _content_type(el, "text/plain" if atom else "text/html")
+            value = fix(_text(el, name))
+            entry["summary"] = _html(value, name) if kind == "text/html" else value
+        elif name == "content:encoded" or (atom and name == "content"):
+            has_content = True
+            kind = _content_type(el, "text/plain" if atom else "text/html")
+            value = fix(_text(el, name))
+            value = _html(value, name) if kind == "text/html" else value
+            entry.setdefault("content", []).append({"value": value})
+            entry.setdefault("summary", value)
+        elif name in PUBLISHED or name in UPDATED or name in CREATED:
+            key = "published" if name in PUBLISHED else "updated" if name in UPDATED else "created"
+            if key in seen:
+                raise NotFast(f"two {key} dates")
+            seen.add(key)
+            entry[key] = fix(_text(el, name))
+        elif name in AUTHOR:
+            _author(entry, el, fix)
+        elif name in MAPPED:
+            raise NotFast(f"<{name}> in an entry")
+        elif name in IGNORED_SUBTREES:
+            title_done = title_done and name != "source"
+        elif len(el):
+            _check_subtree(el, name)
+    _dates(entry)
+    return entry
+
+
+def _feed(head: Any, root: Any, atom: bool, fix: Fix) -> dict[str, Any]:
+    """Feed link, language, ttl, sy:updatePeriod/updateFrequency from the channel (RSS, RDF) or feed (Atom)."""
+    feed: dict[str, Any] = {}
+    lang = root.get(f"{{{XML_NS}}}lang")
+    if lang is None:
+        lang = _attr(root, "lang")
+    if lang:
+        feed["language"] = lang.replace("_", "-")
+    for key in head.attrib:
+        if str(key).lower() in ("lastmod", "href"):
+            raise NotFast("CDF attributes on a channel")
+    for el in head:
+        if not isinstance(el.tag, str):
+            continue
+        name = _name(el)
+        if name in ("item", "entry"):
+            continue
+        if name == "link":
+            href = _attr(el, "url") or _attr(el, "uri") or _attr(el, "href")
+            if href:
+                rel = (_attr(el, "rel") or "alternate").lower()
+                kind = (_attr(el, "type") or ("application/atom+xml" if rel == "self" else "text/html")).lower()
+                if rel == "alternate" and _FeedParserMixin.map_content_type(kind) in HTML_TYPES:
+                    feed["link"] = _urljoin("", href)
+            elif atom:
+                raise NotFast("atom link without href")
+            else:
+                feed["link"] = _AMP_REF.sub(r"&\g<1>", _urljoin("", fix(_text(el, "link"))))
+        elif name in ("guid", "id"):
+            if (_attr(el, "ispermalink") or "true") == "true" and "link" not in feed:
+                feed["link"] = _urljoin("", fix(_text(el, name)))
+        elif name in ("language", "dc:language"):
+            feed["language"] = fix(_text(el, name))
+        elif name in ("ttl", "sy:updateperiod", "sy:updatefrequency"):
+            if el.attrib:
+                raise NotFast(f"attributes on <{name}>")
+            feed[name.replace(":", "_")] = fix(_text(el, name))
+        elif name in ("image", "textinput"):
+            allowed = ("title", "link", "description", "url", "href", "width", "height", "name")
+            if any(isinstance(s.tag, str) and _name(s) not in allowed for s in el):
+                raise NotFast(f"unusual <{name}>")
+    return feed
+
+
+def _root(tree: Any) -> tuple[Any, list[Any], bool]:
+    """(the element holding feed values, the entries, is it Atom) for RSS 2.0, Atom 1.0 and RSS 1.0; else NotFast."""
+    tag = tree.tag
+    if tag == "rss":
+        if tree.get("version") != "2.0":
+            raise NotFast(f"RSS version {tree.get('version')}")
+        channels = [c for c in tree if isinstance(c.tag, str)]
+        if len(channels) != 1 or channels[0].tag != "channel":
+            raise NotFast("rss root without exactly one channel")
+        channel = channels[0]
+        return channel, [c for c in channel if c.tag == "item"], False
+    if tag == f"{{{ATOM}}}feed":
+        return tree, [c for c in tree if c.tag == f"{{{ATOM}}}entry"], True
+    if tag == f"{{{RDF}}}RDF":
+        heads = [c for c in tree if c.tag == f"{{{RSS1}}}channel"]
+        if len(heads) != 1:
+            raise NotFast("RDF without exactly one RSS 1.0 channel")
+        if any(c.tag == f"{{{RSS1}}}item" for c in heads[0]):
+            raise NotFast("RDF items inside the channel")
+        return heads[0], [c for c in tree if c.tag == f"{{{RSS1}}}item"], False
+    raise NotFast(f"root element {tag if isinstance(tag, str) else type(tag).__name__}")
+
+
+def read(body: bytes, content_type: str | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Entries and feed values with feedparser's keys, or `NotFast` with the reason."""
+    check_encoding(body, content_type)
+    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
+        raise NotFast("DOCTYPE or entity declaration")
+    if b"base=" in body:
+        raise NotFast("xml:base (relative URIs resolved against it)")
+    try:
+        tree = etree.fromstring(body, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise NotFast(f"not well-formed: {exc}") from exc
+    if tree.getroottree().docinfo.doctype:
+        raise NotFast("DOCTYPE")
+    head, items, atom = _root(tree)
+    if not items:
+        raise NotFast("no entries")
+    if tree.nsmap.get(None) not in (None, ATOM, RSS1) or head.nsmap.get(None) not in (None, ATOM, RSS1):
+        raise NotFast(f"default namespace {tree.nsmap.get(None) or head.nsmap.get(None)}")
+    # feedparser's repairs (double-encoded UTF-8, C1 controls as cp1252) can only apply to a string when the body
+    # holds a character reference or the bytes they start from; most bodies do not, and skip the per-string checks
+    fix = _fix if b"&#" in body or _NEEDS_FIX.search(body) else _strip
+    return [_entry(item, atom, fix) for item in items], _feed(head, tree, atom, fix)
