@@ -1,0 +1,225 @@
+"""The fast parse path against feedparser (the oracle) on every project fixture, entry by normalised entry.
+
+Each body is parsed by `parse_feed` (the fast path when it accepts it) and by feedparser alone
+(`fast=False`); both are normalised as `ingest.process` does and compared field by field with
+`bench.parse_diff.differences`, the same comparison `make parse-diff` runs over the shared corpora.
+The only difference allowed is the one `bench.parse_diff.EXPLAINED` names with its reason (HTML
+attribute order, the same HTML). Anything the fast path declines must go to feedparser unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bench.parse_diff import ARTICLE_FIELDS, EXPLAINED, articles, compare, differences
+from ingest.fastparse import NotFast, read
+from ingest.generate import generate
+from ingest.models import Article
+from ingest.parse import parse_fast, parse_feed
+from tests.conftest import FIXTURES, SAMPLES
+
+COMPARED = {"title", "text", "url", "guid", "published_at", "date_flag", "author", "html", "language", "article_id",
+            "content_hash", "story_key", "entry_key", "position"}  # fmt: skip
+
+
+def unexplained(body: bytes, content_type: str | None = None) -> list[tuple[str, object, object]]:
+    return [d for d in compare(body, content_type).differences if not d[0].endswith("(explained)")]
+
+
+def test_the_comparison_covers_every_field_that_matters() -> None:
+    assert set(ARTICLE_FIELDS) >= COMPARED
+    assert set(EXPLAINED) == {"html"}  # every other field must be equal
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.xml")), ids=lambda p: p.name)
+def test_samples_take_the_fast_path_and_agree_with_feedparser(path: Path) -> None:
+    body = path.read_bytes()
+    assert parse_feed(body).parser == "fast"
+    assert unexplained(body) == []
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.xml")), ids=lambda p: p.name)
+def test_fixtures_agree_with_feedparser(path: Path) -> None:
+    assert unexplained(path.read_bytes()) == []
+
+
+def test_generated_rss_atom_and_rdf_take_the_fast_path_and_agree(tmp_path: Path) -> None:
+    truth = generate(tmp_path, 3, 90, 3, 11)
+    formats = {f["format"] for f in truth.files}
+    assert formats == {"rss2", "atom", "rdf"}
+    for item in truth.files:
+        body = (tmp_path / item["path"]).read_bytes()
+        result = compare(body)
+        assert result.parser == "fast", (item, result.declined)
+        assert result.entries == item["entries"]
+        assert result.differences == [], item
+
+
+def test_a_different_parse_is_caught_field_by_field() -> None:
+    body = (SAMPLES / "keel-and-rotor.xml").read_bytes()
+    fast, slow = parse_feed(body), parse_feed(body, fast=False)
+    assert fast.parser == "fast" and slow.parser == "feedparser"
+    assert differences(fast, slow) == []
+    first = fast.entries[0]
+    changes = {
+        "title": {"title": "Another title"},
+        "text": {"summary_html": "<p>other</p>", "content_html": None},
+        "url": {"link": "https://elsewhere.example/1"},
+        "guid": {"guid": "other-guid"},
+        "published_at": {"published": datetime(2020, 1, 1, tzinfo=UTC)},
+        "author": {"author": "Someone Else"},
+    }
+    for name, change in changes.items():
+        altered = dataclasses.replace(fast, entries=[dataclasses.replace(first, **change), *fast.entries[1:]])
+        assert name in {d[0] for d in differences(altered, slow)}, name
+    assert "feed.language" in {d[0] for d in differences(dataclasses.replace(fast, language="fr"), slow)}
+    shorter = dataclasses.replace(fast, entries=fast.entries[1:])
+    assert differences(shorter, slow)[-1][0] == "entries"
+
+
+def rss(items: str, head: str = '<?xml version="1.0" encoding="utf-8"?>', extra_ns: str = "") -> bytes:
+    return (
+        f'{head}<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content='
+        f'"http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/"{extra_ns}><channel>'
+        "<title>t</title><link>https://outlet.example/</link><language>en-GB</language><ttl>30</ttl>"
+        f"{items}</channel></rss>"
+    ).encode()
+
+
+def atom(entries: str, attrs: str = "") -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de"{attrs}>'
+        '<title>t</title><id>tag:outlet.example,2026:feed</id><link rel="self" href="https://outlet.example/feed"/>'
+        f'<link href="https://outlet.example/"/>{entries}</feed>'
+    ).encode()
+
+
+RDF = (
+    b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"'
+    b' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">'
+    b'<channel rdf:about="https://outlet.example/rdf"><title>t</title><link>https://outlet.example/</link>'
+    b"<dc:language>pt-BR</dc:language><sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>"
+    b'</channel><item rdf:about="https://outlet.example/a/1"><title>Um &amp; dois</title><link>https://outlet.example/a/1'
+    b"</link><description>&lt;p&gt;Corpo&lt;/p&gt;</description><dc:date>2026-10-12T08:00:00-03:00</dc:date>"
+    b"<dc:creator>Ana Lima</dc:creator></item></rdf:RDF>"
+)
+
+# what the fast path must read exactly as feedparser does
+ACCEPTED = {
+    "rss: CDATA, entities, content:encoded, dc:creator": rss(
+        "<item><title>NATO &amp; Poland: &quot;talks&quot; &lt;begin&gt;</title><link>https://outlet.example/1?a=1&amp;b=2"
+        '</link><guid isPermaLink="false">id-1</guid><pubDate>Tue, 13 Oct 2026 08:30:00 +0800</pubDate>'
+        "<dc:creator>Jane Roe</dc:creator><description><![CDATA[<p>Lead &amp; more</p>]]></description>"
+        "<content:encoded><![CDATA[<p>Full <em>text</em> with <a href='/rel'>a relative link</a></p>]]></content:encoded>"
+        "</item>"
+    ),
+    "rss: permalink guid stands in for a missing link; relative link; no date": rss(
+        "<item><title>Two</title><guid>https://outlet.example/2</guid></item><item><title>Three</title><link>/3</link>"
+        "<description>plain text &amp; an ampersand</description></item>"
+    ),
+    "rss: double-escaped title, character references, author email": rss(
+        "<item><title>Defence &amp;amp; security &#8211; &#x201C;quoted&#x201D;</title><link>https://outlet.example/4</link>"
+        "<author>editor@outlet.example (Ed Itor)</author><pubDate>Mon, 12 Oct 2026 01:00:00 GMT</pubDate></item>"
+    ),
+    "rss: double-encoded UTF-8 and C1 controls (feedparser repairs both)": rss(
+        "<item><title>Caf\u00c3\u00a9 \u0093quoted\u0094</title><link>https://outlet.example/5</link>"
+        "<pubDate>Sat, Dec 16 2023 02:02:33 PM</pubDate></item>"
+    ),
+    "rss: dc:date only, odd date kept raw, media thumbnails ignored": rss(
+        "<item><title>Six</title><link>https://outlet.example/6</link><dc:date>2026-10-12T08:00:00Z</dc:date>"
+        '<media:thumbnail url="https://outlet.example/6.jpg"/><category>x</category></item>'
+        "<item><title>Seven</title><link>https://outlet.example/7</link><pubDate>mer, 16 nov 2022 00:38:15 +0100</pubDate>"
+        "</item>"
+    ),
+    "atom: html, text and default content, author name and email, id as link": atom(
+        '<entry><title type="html">A &lt;b&gt;bold&lt;/b&gt; move</title><id>tag:outlet.example,2026:1</id>'
+        '<link rel="alternate" type="text/html" href="https://outlet.example/1"/><link rel="enclosure" href="https://x.example/a.mp3"/>'
+        "<published>2026-10-13T11:49:00-04:00</published><updated>2026-10-14T11:49:00-04:00</updated>"
+        "<author><name>Callum Reyes</name><email>cr@outlet.example</email></author>"
+        '<summary>Short</summary><content type="html">&lt;p&gt;Long &amp;amp; full&lt;/p&gt;</content></entry>'
+        "<entry><title>Plain &lt;not a tag&gt;</title><id>https://outlet.example/2</id><updated>2026-10-13T00:00:00Z</updated>"
+        '<content type="text">Text &amp; more</content></entry>'
+        "<entry><title>No link</title><id>urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a</id><content>x</content></entry>"
+    ),
+    "rdf: rdf:about, dc:date, dc:language, sy:*": RDF,
+}
+
+# what the fast path must hand to feedparser, with the reason it gives
+DECLINED = {
+    "DOCTYPE or entity declaration": rss("<item><title>&x;</title></item>").replace(
+        b"<rss", b'<!DOCTYPE rss [<!ENTITY x "y">]><rss', 1
+    ),
+    "xml:base": atom('<entry xml:base="https://outlet.example/sub/"><title>t</title><link href="a"/><id>i</id></entry>'),
+    "not well-formed": rss("<item><title>Tom & Jerry</title></item>"),
+    "declared encoding iso-8859-1": rss("<item><title>Defesa</title></item>", '<?xml version="1.0" encoding="iso-8859-1"?>'),
+    "RSS version 0.91": rss("<item><title>t</title></item>").replace(b'version="2.0"', b'version="0.91"'),
+    "<media:title> nested in <media:content>": rss(
+        '<item><media:content url="u"><media:title>Other</media:title></media:content><title>t</title></item>'
+    ),
+    "content type application/xhtml+xml": atom(
+        '<entry><title>t</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">x</div></content></entry>'
+    ),
+    "<iframe> in description": rss("<item><title>t</title><description>&lt;iframe&gt;x&lt;/iframe&gt;</description></item>"),
+    "markup inside <title>": rss("<item><title>a<!-- c -->b</title></item>"),
+    "more than one author": rss("<item><title>t</title><dc:creator>A</dc:creator><dc:creator>B</dc:creator></item>"),
+    "two <guid>": rss("<item><title>t</title><guid>a</guid><guid>b</guid></item>"),
+    "no entries": rss(""),
+    "root element html": b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+}
+
+
+@pytest.mark.parametrize("body", ACCEPTED.values(), ids=ACCEPTED.keys())
+def test_the_fast_path_reads_what_feedparser_reads(body: bytes) -> None:
+    assert parse_feed(body).parser == "fast"
+    assert unexplained(body) == []
+    assert unexplained(body, "application/rss+xml; charset=utf-8") == []
+
+
+@pytest.mark.parametrize(("reason", "body"), DECLINED.items(), ids=DECLINED.keys())
+def test_what_the_fast_path_is_not_sure_of_goes_to_feedparser(reason: str, body: bytes) -> None:
+    with pytest.raises(NotFast, match=reason.replace("(", r"\(").replace("+", r"\+")):
+        read(body)
+    try:
+        parsed = parse_feed(body)
+    except ValueError:
+        return  # feedparser's own verdict (ParseError), as before
+    assert parsed.parser == "feedparser" and parsed.fast_declined and reason in parsed.fast_declined
+
+
+def test_charsets_feedparser_would_override_go_to_feedparser() -> None:
+    body = rss("<item><title>Caf\u00e9</title><link>https://outlet.example/1</link></item>")
+    assert parse_feed(body, "application/rss+xml").parser == "fast"
+    assert parse_feed(body, "text/xml").parser == "feedparser"  # RFC 3023: text/xml without charset is us-ascii
+    assert parse_feed(body, "text/xml; charset=windows-1252").parser == "feedparser"
+    assert parse_feed(body, "text/html").parser == "feedparser"
+
+
+def test_fast_values_in_detail() -> None:
+    parsed = parse_fast(ACCEPTED["rss: CDATA, entities, content:encoded, dc:creator"])
+    entry = parsed.entries[0]
+    assert (parsed.feed_link, parsed.language, parsed.ttl) == ("https://outlet.example/", "en-GB", "30")
+    assert entry.title == 'NATO & Poland: "talks" <begin>'
+    assert entry.link == "https://outlet.example/1?a=1&b=2" and entry.guid == "id-1"
+    assert entry.published == datetime(2026, 10, 13, 0, 30, tzinfo=UTC)
+    assert entry.summary_html == "<p>Lead &amp; more</p>" and entry.author == "Jane Roe"
+    assert entry.content_html is not None and "<em>text</em>" in entry.content_html
+    rdf = parse_fast(RDF)
+    assert (rdf.language, rdf.sy_period, rdf.sy_frequency) == ("pt-BR", "hourly", "2")
+    assert rdf.entries[0].guid == "https://outlet.example/a/1"
+    assert rdf.entries[0].published == datetime(2026, 10, 12, 11, 0, tzinfo=UTC)
+    feed = parse_fast(ACCEPTED["atom: html, text and default content, author name and email, id as link"])
+    assert feed.language == "de" and feed.feed_link == "https://outlet.example/"
+    assert [e.link for e in feed.entries] == ["https://outlet.example/1", "https://outlet.example/2",
+                                             "urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a"]  # fmt: skip
+    assert feed.entries[0].author == "Callum Reyes (cr@outlet.example)"
+
+
+def test_normalised_articles_compare_every_field() -> None:
+    parsed = parse_feed((SAMPLES / "pacific-sentinel.xml").read_bytes())
+    normalised = [a for a in articles(parsed) if isinstance(a, Article)]
+    assert len(normalised) == len(parsed.entries)
+    assert all(getattr(a, name) is not None for a in normalised for name in ("title", "text", "url", "published_at"))
