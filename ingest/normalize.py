@@ -52,19 +52,19 @@ FUTURE_TOLERANCE = timedelta(days=1)
 _BLOCK_END = re.compile(
     r"(?i)(<\s*(?:br|hr)\b[^>]*>|</\s*(?:p|div|li|h[1-6]|tr|td|th|blockquote|section|article|ul|ol|table|pre|figure|figcaption|header|footer)\s*>)"
 )
-_TRANSLATE = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u00a0": " ",
-        "\u2009": " ",
-        "\u202f": " ",
-        "\u200b": "",
-        "\u00ad": "",
-    }
-)
+_STRAIGHTEN = {
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u200b": "",
+    "\u00ad": "",
+}
+_CURLY_OR_INVISIBLE = re.compile("[" + "".join(_STRAIGHTEN) + "]")
+_HIDDEN = re.compile(r"(?i)<\s*(?:script|style|noscript|iframe)\b")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 _WORDS = re.compile(r"\w+")
@@ -73,8 +73,9 @@ _C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 
 def clean_text(text: str) -> str:
     """NFC, straight quotes, no invisible characters, single spaces, paragraphs kept."""
-    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    if not text.isascii():  # str.translate walks a dict per character: a regex finds the few that change
+        text = _CURLY_OR_INVISIBLE.sub(lambda m: _STRAIGHTEN[m.group(0)], unicodedata.normalize("NFC", text))
+    lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
     return _BLANKS.sub("\n", "\n".join(lines)).strip()
 
 
@@ -84,9 +85,10 @@ def html_to_text(html: str | None) -> str:
         return ""
     if "<" not in html:
         return clean_text(html)
-    tree = LexborHTMLParser(_BLOCK_END.sub(lambda m: m.group(0) + "\n", html))
-    for node in tree.css("script, style, noscript, iframe"):
-        node.decompose()
+    tree = LexborHTMLParser(_BLOCK_END.sub("\\1\n", html))
+    if _HIDDEN.search(html):
+        for node in tree.css("script, style, noscript, iframe"):
+            node.decompose()
     return clean_text(tree.text(separator="") if tree.body is not None else "")
 
 
