@@ -53,3 +53,40 @@ def test_windows_1251_and_undeclared_latin1_decode() -> None:
     assert parse_feed(cyr.encode("cp1251")).entries[0].title == "Минобороны России"
     latin = '<rss version="2.0"><channel><title>t</title><item><title>Defesa: avião não tripulado</title><link>https://a.example/2</link></item></channel></rss>'
     assert parse_feed(latin.encode("latin-1")).entries[0].title == "Defesa: avião não tripulado"
+
+
+def test_well_formed_rss_takes_the_fast_path_with_the_same_entries() -> None:
+    fast, slow = parse_feed(RSS), parse_feed(RSS, fast=False)
+    assert (fast.parser, slow.parser) == ("fast", "feedparser")
+    assert fast.fast_declined is None and slow.fast_declined is None
+    assert fast.entries == slow.entries
+    assert (fast.feed_link, fast.language, fast.bozo) == (slow.feed_link, slow.language, slow.bozo)
+
+
+def test_gzip_body_takes_the_fast_path_after_gunzip() -> None:
+    assert parse_feed(gzip.compress(RSS)).parser == "fast"
+
+
+def test_entity_declarations_never_reach_the_fast_path() -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><rss version="2.0"><channel><title>&lol3;</title>'
+        b"<item><title>&lol3;</title><link>https://a.example/1</link></item></channel></rss>"
+    )
+    xxe = RSS.replace(b"<rss", b'<!DOCTYPE rss [<!ENTITY leak SYSTEM "file:///etc/passwd">]><rss', 1).replace(b"One", b"&leak;")
+    for body in (laughs, xxe):
+        try:
+            parsed = parse_feed(body)
+        except ParseError:
+            continue  # feedparser's verdict, as before the fast path
+        assert parsed.parser == "feedparser"
+        assert parsed.fast_declined == "DOCTYPE or entity declaration"
+        assert all("root:" not in (e.title or "") for e in parsed.entries)  # no external entity read
+
+
+def test_truncated_and_non_feed_bodies_fall_back_and_fail_as_before() -> None:
+    cut = RSS[: RSS.index(b"<item>")] + b"<item><title>cut"
+    with pytest.raises(ParseError, match="not a usable feed"):
+        parse_feed(cut)
+    with pytest.raises(ParseError):
+        parse_feed(b"<html><body><h1>502 Bad Gateway</h1></body></html>")
