@@ -148,6 +148,8 @@ def test_imagery_and_drone_shows_are_not_military_space_or_drones() -> None:
     assert "drones_autonomy" in _topics("Drone strikes hit depot", "Drones struck the depot; more drones followed.")
     assert "drones_autonomy" not in _topics("Drone light show sets record", "A drone show with 11,000 drones lit the sky.")
     assert "drones_autonomy" not in _topics("Customs seize drone parts", "The drone parts were bound for drone factories.")
+    assert "ammunition_industrial_base" in _topics("Plant to make artillery shells", "It will make 155mm artillery shells.")
+    assert "ammunition_industrial_base" not in _topics("North Korea fires artillery", "It fired artillery rounds; shells fell.")
 
 
 def test_salience_is_highest_in_the_title_and_falls_through_the_body() -> None:
