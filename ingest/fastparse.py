@@ -23,7 +23,6 @@ import calendar
 import contextlib
 import re
 import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,15 +56,29 @@ MAPPED = (
        "name", "email", "svg"}
 )  # fmt: skip
 IGNORED_SUBTREES = frozenset({"source", "contributor"})  # feedparser files what is inside elsewhere
+# what an entry's child element is to feedparser; a name in MAPPED without a role here is not handled: NotFast
+ROLES: dict[str, str] = {
+    **dict.fromkeys(MAPPED, "unhandled"),
+    **dict.fromkeys(TITLE, "title"),
+    "link": "link",
+    "guid": "id",
+    "id": "id",
+    **dict.fromkeys(DESCRIPTION, "summary"),
+    "summary": "atom summary",
+    "content:encoded": "content",
+    "content": "atom content",
+    **dict.fromkeys(PUBLISHED, "published"),
+    **dict.fromkeys(UPDATED, "updated"),
+    **dict.fromkeys(CREATED, "created"),
+    **dict.fromkeys(AUTHOR, "author"),
+    **dict.fromkeys(IGNORED_SUBTREES, "ignored subtree"),
+}
 _ENCODING_DECL = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([^\s;\"']+)", re.IGNORECASE)
 _TAGS = re.compile(r"</?([A-Za-z][A-Za-z0-9:_.-]*)")
 _AMP_REF = re.compile("&([A-Za-z0-9_]+);")
-_C1 = re.compile("[\x80-\x9f]")
-# in the UTF-8 body: a C1 control (U+0080-U+009F), or U+00C2-U+00F4 then U+0080-U+00BF (UTF-8 read as Latin-1)
-_NEEDS_FIX = re.compile(rb"\xc2[\x80-\x9f]|\xc3[\x82-\xb4]\xc2[\x80-\xbf]")
+_C1_BYTES = bytes(range(0x80, 0xA0))
 _LOCAL = threading.local()
-Fix = Callable[[str], str]
 _NAMES: dict[Any, str] = {}  # (tag, prefix) -> feedparser's name; a few hundred distinct tags at most
 
 
@@ -119,18 +132,23 @@ def _name(el: Any) -> str:
     return name
 
 
-def _strip(text: str) -> str:
-    return text.strip()
-
-
 def _fix(text: str) -> str:
-    """What feedparser does to every text value of a UTF-8 document: strip, undo double UTF-8, map C1 to cp1252."""
+    """What feedparser does to every text value of a UTF-8 document: strip, undo double UTF-8, map C1 to cp1252.
+
+    Both repairs need a character in U+0080-U+00FF; the Latin-1 bytes of the text say whether there is one.
+    """
     text = text.strip()
-    if not text.isascii():
-        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-            text = text.encode("iso-8859-1").decode("utf-8")
-        if _C1.search(text):
-            text = text.translate(_cp1252)
+    if text.isascii():
+        return text
+    latin = text.encode("iso-8859-1", "ignore")
+    if latin.isascii():
+        return text
+    if len(latin) == len(text):  # all Latin-1: feedparser tries reading it as UTF-8
+        with contextlib.suppress(UnicodeDecodeError):
+            text = latin.decode("utf-8")
+            latin = text.encode("iso-8859-1", "ignore")
+    if len(latin.translate(None, _C1_BYTES)) != len(latin):
+        text = text.translate(_cp1252)
     return text
 
 
@@ -166,9 +184,9 @@ def _content_type(el: Any, default: str) -> str:
 def _html(value: str, what: str) -> str:
     """HTML content as written: feedparser would sanitise it; nh3 does later. Elements feedparser drops -> NotFast."""
     if "<" in value:
-        for tag in _TAGS.findall(value):
-            if tag.lower() not in ACCEPTABLE_ELEMENTS:
-                raise NotFast(f"<{tag.lower()}> in {what}")
+        unacceptable = {tag.lower() for tag in set(_TAGS.findall(value))} - ACCEPTABLE_ELEMENTS
+        if unacceptable:
+            raise NotFast(f"<{min(unacceptable)}> in {what}")
     return value
 
 
@@ -203,11 +221,11 @@ def _check_subtree(el: Any, where: str) -> None:
             raise NotFast(f"<{_name(sub)}> nested in <{where}>")
 
 
-def _author(entry: dict[str, Any], el: Any, fix: Fix) -> None:
+def _author(entry: dict[str, Any], el: Any) -> None:
     if "author" in entry:
         raise NotFast("more than one author")
     if not len(el):
-        entry["author"] = fix(el.text or "")
+        entry["author"] = _fix(el.text or "")
         return
     if (el.text or "").strip():
         raise NotFast("text and markup in an author")
@@ -223,7 +241,7 @@ def _author(entry: dict[str, Any], el: Any, fix: Fix) -> None:
     entry["author"] = f"{given} ({email})" if given and email else given or email or ""
 
 
-def _link(entry: dict[str, Any], el: Any, atom: bool, fix: Fix) -> None:
+def _link(entry: dict[str, Any], el: Any, atom: bool) -> None:
     href = _attr(el, "url") or _attr(el, "uri") or _attr(el, "href")
     if href:
         rel = (_attr(el, "rel") or "alternate").lower()
@@ -233,11 +251,11 @@ def _link(entry: dict[str, Any], el: Any, atom: bool, fix: Fix) -> None:
         return
     if atom:
         raise NotFast("atom link without href")
-    value = _urljoin("", fix(_text(el, "link")))
+    value = _urljoin("", _fix(_text(el, "link")))
     entry["link"] = _AMP_REF.sub(r"&\g<1>", value.replace("&amp;", "&")) if "&" in value else value
 
 
-def _entry(item: Any, atom: bool, fix: Fix) -> dict[str, Any]:
+def _entry(item: Any, atom: bool) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     for key in item.attrib:
         if key == RDF_ABOUT:
@@ -249,60 +267,60 @@ def _entry(item: Any, atom: bool, fix: Fix) -> dict[str, Any]:
         if not isinstance(el.tag, str):
             continue
         name = _name(el)
-        if name in TITLE:
+        role = ROLES.get(name)
+        if role is None:
+            if len(el):
+                _check_subtree(el, name)
+        elif role == "title":
             if title_done:
                 continue
             if "title" in seen:
                 raise NotFast("two titles")
             seen.add("title")
             kind = _content_type(el, "text/plain")
-            value = fix(_text(el, name))
-            entry["title"] = _title(value, kind, atom)
+            entry["title"] = _title(_fix(_text(el, name)), kind, atom)
             title_done = bool(entry["title"])
-        elif name == "link":
-            _link(entry, el, atom, fix)
-        elif name in ("guid", "id"):
+        elif role == "link":
+            _link(entry, el, atom)
+        elif role == "id":
             if name in seen:
                 raise NotFast(f"two <{name}>")
             seen.add(name)
             is_link = (_attr(el, "ispermalink") or "true") == "true"
-            value = fix(_text(el, name))
+            value = _fix(_text(el, name))
             entry["id"] = _urljoin("", value) if is_link else value
             if is_link and "link" not in entry:
                 entry["link"] = entry["id"]
-        elif name in DESCRIPTION or (atom and name == "summary"):
+        elif role == "summary" or (atom and role == "atom summary"):
             if "summary" in entry and not has_content or "summary" in seen:
                 raise NotFast("a second summary")
             seen.add("summary")
             kind = _content_type(el, "text/plain" if atom else "text/html")
-            value = fix(_text(el, name))
+            value = _fix(_text(el, name))
             entry["summary"] = _html(value, name) if kind == "text/html" else value
-        elif name == "content:encoded" or (atom and name == "content"):
+        elif role == "content" or (atom and role == "atom content"):
             has_content = True
             kind = _content_type(el, "text/plain" if atom else "text/html")
-            value = fix(_text(el, name))
+            value = _fix(_text(el, name))
             value = _html(value, name) if kind == "text/html" else value
             entry.setdefault("content", []).append({"value": value})
             entry.setdefault("summary", value)
-        elif name in PUBLISHED or name in UPDATED or name in CREATED:
-            key = "published" if name in PUBLISHED else "updated" if name in UPDATED else "created"
-            if key in seen:
-                raise NotFast(f"two {key} dates")
-            seen.add(key)
-            entry[key] = fix(_text(el, name))
-        elif name in AUTHOR:
-            _author(entry, el, fix)
-        elif name in MAPPED:
-            raise NotFast(f"<{name}> in an entry")
-        elif name in IGNORED_SUBTREES:
+        elif role in ("published", "updated", "created"):
+            if role in seen:
+                raise NotFast(f"two {role} dates")
+            seen.add(role)
+            entry[role] = _fix(_text(el, name))
+        elif role == "author":
+            _author(entry, el)
+        elif role == "ignored subtree":
             title_done = title_done and name != "source"
-        elif len(el):
-            _check_subtree(el, name)
+        else:
+            raise NotFast(f"<{name}> in an entry")
     _dates(entry)
     return entry
 
 
-def _feed(head: Any, root: Any, atom: bool, fix: Fix) -> dict[str, Any]:
+def _feed(head: Any, root: Any, atom: bool) -> dict[str, Any]:
     """Feed link, language, ttl, sy:updatePeriod/updateFrequency from the channel (RSS, RDF) or feed (Atom)."""
     feed: dict[str, Any] = {}
     lang = root.get(f"{{{XML_NS}}}lang")
@@ -329,16 +347,16 @@ def _feed(head: Any, root: Any, atom: bool, fix: Fix) -> dict[str, Any]:
             elif atom:
                 raise NotFast("atom link without href")
             else:
-                feed["link"] = _AMP_REF.sub(r"&\g<1>", _urljoin("", fix(_text(el, "link"))))
+                feed["link"] = _AMP_REF.sub(r"&\g<1>", _urljoin("", _fix(_text(el, "link"))))
         elif name in ("guid", "id"):
             if (_attr(el, "ispermalink") or "true") == "true" and "link" not in feed:
-                feed["link"] = _urljoin("", fix(_text(el, name)))
+                feed["link"] = _urljoin("", _fix(_text(el, name)))
         elif name in ("language", "dc:language"):
-            feed["language"] = fix(_text(el, name))
+            feed["language"] = _fix(_text(el, name))
         elif name in ("ttl", "sy:updateperiod", "sy:updatefrequency"):
             if el.attrib:
                 raise NotFast(f"attributes on <{name}>")
-            feed[name.replace(":", "_")] = fix(_text(el, name))
+            feed[name.replace(":", "_")] = _fix(_text(el, name))
         elif name in ("image", "textinput"):
             allowed = ("title", "link", "description", "url", "href", "width", "height", "name")
             if any(isinstance(s.tag, str) and _name(s) not in allowed for s in el):
@@ -387,7 +405,4 @@ def read(body: bytes, content_type: str | None = None) -> tuple[list[dict[str, A
         raise NotFast("no entries")
     if tree.nsmap.get(None) not in (None, ATOM, RSS1) or head.nsmap.get(None) not in (None, ATOM, RSS1):
         raise NotFast(f"default namespace {tree.nsmap.get(None) or head.nsmap.get(None)}")
-    # feedparser's repairs (double-encoded UTF-8, C1 controls as cp1252) can only apply to a string when the body
-    # holds a character reference or the bytes they start from; most bodies do not, and skip the per-string checks
-    fix = _fix if b"&#" in body or _NEEDS_FIX.search(body) else _strip
-    return [_entry(item, atom, fix) for item in items], _feed(head, tree, atom, fix)
+    return [_entry(item, atom) for item in items], _feed(head, tree, atom)
