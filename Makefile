@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install demo test lint eval bench clean
+.PHONY: help install demo test lint eval bench parse-diff clean
 
 help:
 	@echo "make install   create .venv with every pinned dependency (idempotent)"
@@ -21,6 +21,7 @@ help:
 	@echo "make lint      ruff (with Airflow's AIR rules) and sqlfluff on dbt_project/"
 	@echo "make eval      precision, recall and F1 of actor and topic extraction on eval/labelled.jsonl"
 	@echo "make bench     the benchmark, one JSON object (QUICK=1 for a smaller run)"
+	@echo "make parse-diff  the fast parse path against feedparser over ../shared/corpora (CORPORA=... elsewhere)"
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -40,6 +41,9 @@ demo: install
 
 bench: install
 	$(BIN)/python bench/bench.py $(if $(QUICK),--quick)
+
+parse-diff: install
+	$(BIN)/python bench/parse_diff.py $(or $(CORPORA),../shared/corpora) samples/feeds
 
 eval: install
 	$(BIN)/defnews eval

@@ -96,6 +96,8 @@ def parse_feed(body: bytes, content_type: str | None = None, max_bytes: int = 15
             return parse_fast(body, content_type)
         except fastparse.NotFast as exc:
             declined = str(exc)
+        except Exception as exc:  # noqa: BLE001 (a fast-path bug must cost speed, never a body)
+            declined = f"fast path failed: {type(exc).__name__}: {exc}"
     return _parse_feedparser(body, content_type, declined)
 
 
