@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,23 @@ def test_unknown_names_become_candidates() -> None:
     candidates = extract(GAZ, "x", "", text).candidates
     assert "Zhang Wei" in candidates and "Harbour Lights Institute" in candidates
     assert not any("NATO" in c for c in candidates)
+
+
+def test_eval_scores_topics_one_by_one_on_dev_only(tmp_path: Path) -> None:
+    from ingest.evaluate import evaluate, format_report, split_of
+
+    docs = [
+        {"id": "eval-901", "lang": "en", "title": "Arms embargo on Sudan", "text": "The UN arms embargo holds.",
+         "actors": [], "topics": ["arms_trade_dual_use", "sanctions"]},
+        {"id": "eval-902", "lang": "en", "title": "Arms embargo on Sudan", "text": "The UN arms embargo holds.",
+         "actors": [], "topics": ["arms_trade_dual_use"]},
+    ]  # fmt: skip
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    report = evaluate(labelled, GAZ)
+    assert (split_of("eval-901"), split_of("eval-902")) == ("dev", "test")
+    scores = report["scores"]
+    assert scores["topics@dev:sanctions"]["fn"] == 1 and scores["topics@dev:arms_trade_dual_use"]["tp"] == 1
+    assert not any(key.startswith("topics@test:") for key in scores)
+    assert scores["topics@test"]["tp"] == 1
+    assert "topics@dev:sanctions" in format_report(report)
