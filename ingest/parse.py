@@ -3,9 +3,13 @@
 Pure: bytes in, `ParsedFeed` out. Well-formed RSS 2.0, Atom 1.0 and RSS 1.0 bodies go through
 `ingest.fastparse` (issue 9), which gives feedparser's values for the fields we read; whatever it
 is not sure of (`NotFast`) is parsed by feedparser exactly as before, and `ParsedFeed.parser`
-says which one did. A bozo (not well-formed) feed is still used when feedparser recovered
-entries; one that yields nothing raises `ParseError` with feedparser's reason, so the caller
-records it instead of seeing "empty".
+says which one did. One difference by design: on the fast path `summary_html`/`content_html` are
+the publisher's HTML, not feedparser-sanitised; `ingest.normalize` sanitises with nh3 either way
+(`bench/parse_diff.py` and tests/unit/test_parse_differential.py compare the normalised results).
+
+A bozo (not well-formed) feed is still used when feedparser recovered entries; one that yields
+nothing raises `ParseError` with feedparser's reason, so the caller records it instead of seeing
+"empty".
 """
 
 from __future__ import annotations
