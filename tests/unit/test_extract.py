@@ -153,6 +153,13 @@ def test_imagery_and_drone_shows_are_not_military_space_or_drones() -> None:
     assert "ammunition_industrial_base" not in _topics("North Korea fires artillery", "It fired artillery rounds; shells fell.")
 
 
+def test_a_topic_acronym_is_not_a_common_word_of_another_language() -> None:
+    # keywords match case-insensitively: "ПРО" (missile defence) was the preposition "про" ("about")
+    title, text = "Україна та Нідерланди домовилися про дрони", "Сторони домовилися про угоду про виробництво."
+    assert "air_defence" not in _topics(title, text)
+    assert "air_defence" in _topics("Сили протиповітряної оборони збили ракети", "Засоби протиповітряної оборони збили дрони.")
+
+
 def test_salience_is_highest_in_the_title_and_falls_through_the_body() -> None:
     text = "NATO met. " + "Filler sentence here. " * 40 + "Poland spoke."
     result = extract(GAZ, "x", "NATO warns", text)
