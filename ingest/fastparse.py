@@ -83,7 +83,7 @@ _C1_BYTES = bytes(range(0x80, 0xA0))
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "iso-8859-1": "iso-8859-1"}  # declared or header label -> codec
 Fix = Callable[[str], str]
 _LOCAL = threading.local()
-_NAMES: dict[Any, str] = {}  # (tag, prefix) -> feedparser's name; a few hundred distinct tags at most
+_NAMES: dict[str, str] = {}  # tag -> feedparser's name, for tags in no or a known namespace
 
 
 class NotFast(Exception):
@@ -123,20 +123,28 @@ def check_encoding(body: bytes, content_type: str | None) -> str:
 def _name(el: Any) -> str:
     """feedparser's name for an element: known namespaces by their prefix, others by the document's, lower case."""
     tag = el.tag
-    if tag[0] != "{":
-        name = _NAMES.get(tag)
-        if name is None:
-            name = _NAMES[tag] = str(tag).lower()
+    name = _NAMES.get(tag)  # no namespace, or a namespace feedparser knows: the tag decides
+    if name is not None:
         return name
-    key = (tag, el.prefix)
-    name = _NAMES.get(key)
-    if name is None:
-        uri, local = tag[1:].split("}", 1)
-        prefix = PREFIXES.get(uri.lower())
-        if prefix is None:
-            prefix = el.prefix or ""
-        name = _NAMES[key] = f"{prefix}:{local}".lower() if prefix else local.lower()
-    return name
+    if tag[0] != "{":
+        name = _NAMES[tag] = str(tag).lower()
+        return name
+    uri, local = tag[1:].split("}", 1)
+    prefix = PREFIXES.get(uri.lower())
+    if prefix is not None:
+        name = _NAMES[tag] = f"{prefix}:{local}".lower() if prefix else local.lower()
+        return name
+    prefix = el.prefix or ""  # an unknown namespace: feedparser goes by the document's prefix
+    return f"{prefix}:{local}".lower() if prefix else local.lower()
+
+
+def _resolve(uri: str) -> str:
+    """feedparser's `resolve_uri` with no base: only `scheme:///x` changes (to `scheme://x`)."""
+    return _urljoin("", uri) if "://" in uri and uri.partition("://")[2][:1] == "/" else uri
+
+
+def _amp(match: re.Match[str]) -> str:
+    return "&" + match.group(1)
 
 
 def _fix(text: str) -> str:
@@ -191,6 +199,8 @@ def _attr(el: Any, name: str) -> str | None:
 
 
 def _content_type(el: Any, default: str) -> str:
+    if not el.attrib:
+        return default
     if _attr(el, "mode") is not None or _attr(el, "src") is not None:
         raise NotFast("content with mode or src")
     kind = str(_FeedParserMixin.map_content_type(_attr(el, "type") or default))
@@ -210,13 +220,14 @@ def _html(value: str, what: str) -> str:
 
 def _title(value: str, kind: str, atom: bool) -> str:
     """Titles are short: run feedparser's own URI resolution and sanitizer on HTML-typed ones, as it does."""
-    if kind == "text/plain" and (atom or not _FeedParserMixin.looks_like_html(value)):
+    if kind == "text/plain" and (atom or ("<" not in value and "&" not in value)
+                                 or not _FeedParserMixin.looks_like_html(value)):  # fmt: skip
         return value
     return str(_sanitize_html(resolve_relative_uris(value, "", "utf-8", "text/html"), "utf-8", "text/html"))
 
 
 def _dates(entry: dict[str, Any]) -> None:
-    """feedparser's `*_parsed` for the dates `ingest.parse` reads: the first that gives a time is enough."""
+    """feedparser's `*_parsed` for the dates `ingest.parse` reads, and as `datetime` the first that gives a time."""
     for key in ("published", "updated", "created"):
         value = entry.get(key)
         if value is None:
@@ -225,7 +236,7 @@ def _dates(entry: dict[str, Any]) -> None:
         entry[f"{key}_parsed"] = parsed
         if parsed:
             try:
-                datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+                entry["datetime"] = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
             except (OverflowError, ValueError, OSError):
                 continue
             return
@@ -265,12 +276,12 @@ def _link(entry: dict[str, Any], el: Any, atom: bool, fix: Fix) -> None:
         rel = (_attr(el, "rel") or "alternate").lower()
         kind = (_attr(el, "type") or ("application/atom+xml" if rel == "self" else "text/html")).lower()
         if rel == "alternate" and _FeedParserMixin.map_content_type(kind) in HTML_TYPES:
-            entry["link"] = _urljoin("", href)
+            entry["link"] = _resolve(href)
         return
     if atom:
         raise NotFast("atom link without href")
-    value = _urljoin("", fix(_text(el, "link")))
-    entry["link"] = _AMP_REF.sub(r"&\g<1>", value.replace("&amp;", "&")) if "&" in value else value
+    value = _resolve(fix(_text(el, "link")))
+    entry["link"] = _AMP_REF.sub(_amp, value.replace("&amp;", "&")) if "&" in value else value
 
 
 def _entry(item: Any, atom: bool, fix: Fix) -> dict[str, Any]:
@@ -306,7 +317,7 @@ def _entry(item: Any, atom: bool, fix: Fix) -> dict[str, Any]:
             seen.add(name)
             is_link = (_attr(el, "ispermalink") or "true") == "true"
             value = fix(_text(el, name))
-            entry["id"] = _urljoin("", value) if is_link else value
+            entry["id"] = _resolve(value) if is_link else value
             if is_link and "link" not in entry:
                 entry["link"] = entry["id"]
         elif role == "summary" or (atom and role == "atom summary"):
@@ -361,14 +372,14 @@ def _feed(head: Any, root: Any, atom: bool, fix: Fix) -> dict[str, Any]:
                 rel = (_attr(el, "rel") or "alternate").lower()
                 kind = (_attr(el, "type") or ("application/atom+xml" if rel == "self" else "text/html")).lower()
                 if rel == "alternate" and _FeedParserMixin.map_content_type(kind) in HTML_TYPES:
-                    feed["link"] = _urljoin("", href)
+                    feed["link"] = _resolve(href)
             elif atom:
                 raise NotFast("atom link without href")
             else:
-                feed["link"] = _AMP_REF.sub(r"&\g<1>", _urljoin("", fix(_text(el, "link"))))
+                feed["link"] = _AMP_REF.sub(_amp, _resolve(fix(_text(el, "link"))))
         elif name in ("guid", "id"):
             if (_attr(el, "ispermalink") or "true") == "true" and "link" not in feed:
-                feed["link"] = _urljoin("", fix(_text(el, name)))
+                feed["link"] = _resolve(fix(_text(el, name)))
         elif name in ("language", "dc:language"):
             feed["language"] = fix(_text(el, name))
         elif name in ("ttl", "sy:updateperiod", "sy:updatefrequency"):

@@ -34,6 +34,9 @@ class ParseError(ValueError):
 
 
 def _when(entry: Any) -> datetime | None:
+    if "datetime" in entry:  # the fast path's, already converted the same way
+        found: datetime = entry["datetime"]
+        return found
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed: time.struct_time | None = entry.get(key)
         if parsed:
