@@ -165,8 +165,8 @@ def bench_validate(gx_dir: Path, articles: list[Article], out: dict[str, Any]) -
 @contextmanager
 def stage_clocks(into: dict[str, float]) -> Iterator[None]:
     """Wrap the stage functions `ingest.pipeline` calls, so one real run also yields its breakdown."""
-    names = dict(process_payload="parse_normalise_s", validate_articles="validate_s", gate="validate_s",
-                 validate_mentions="validate_s", extract="extract_s", load_batch="load_s")  # fmt: skip
+    names = dict(process_landed="parse_normalise_extract_s", validate_articles="validate_s", gate="validate_s",
+                 validate_mentions="validate_s", extract="extract_again_s", load_batch="load_s")  # fmt: skip
     originals = {name: getattr(pipeline, name) for name in names if hasattr(pipeline, name)}
 
     def wrap(name: str, function: Callable[..., Any]) -> Callable[..., Any]:

@@ -37,6 +37,15 @@ def land(landing_dir: Path, body: bytes) -> str:
     return digest
 
 
+def landed_bytes(landing_dir: Path, sha256: str) -> int:
+    """The size on disk of a landed body (compacted bodies count as stored, gzipped), 0 if it is missing."""
+    path = payload_path(landing_dir, sha256)
+    for candidate in (path, path.with_name(path.name + ".gz")):
+        if candidate.exists():
+            return candidate.stat().st_size
+    return 0
+
+
 def read_payload(landing_dir: Path, sha256: str) -> bytes:
     """The body as received, whether it still lies as landed or was compacted (gzip) since."""
     path = payload_path(landing_dir, sha256)

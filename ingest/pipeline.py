@@ -17,11 +17,12 @@ from typing import Any
 
 from ingest import landing, polling
 from ingest.catalog import load_catalog
-from ingest.extract import extract, load_gazetteer
+from ingest.extract import ExtractionResult, Gazetteer, extract, load_gazetteer
 from ingest.fetch import Target, fetch_targets
 from ingest.load import PAYLOAD_COLUMNS, Batch, PayloadRecord, load_batch, read_states, record_validation_runs
 from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult
-from ingest.process import Processed, dedupe, process_payload
+from ingest.parallel import PayloadJob, process_landed
+from ingest.process import dedupe
 from ingest.settings import Settings
 from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
 from ingest.warehouse import connect, insert_rows
@@ -88,13 +89,13 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     gaz = load_gazetteer()
     by_id = {f.id: f for f in feeds}
     recovered = _recovered(settings, fetches) if record_fetches else []
-    out = Processed()
-    for result in [*fetches, *recovered]:
-        if result.sha256 and result.outcome == "ok":
-            feed = by_id.get(result.feed_id) or Feed(id=result.feed_id, url=result.url, publisher=result.feed_id)
-            body = landing.read_payload(settings.landing_dir, result.sha256)
-            process_payload(body, result.sha256, feed, result.requested_at, result.final_url or result.url,
-                            result.content_type, out)  # fmt: skip
+    jobs = [
+        PayloadJob(result.sha256, by_id.get(result.feed_id) or Feed(id=result.feed_id, url=result.url, publisher=result.feed_id),
+                   result.requested_at, result.final_url or result.url, result.content_type,
+                   result.size or landing.landed_bytes(settings.landing_dir, result.sha256))
+        for result in [*fetches, *recovered] if result.sha256 and result.outcome == "ok"
+    ]  # fmt: skip
+    out = process_landed(settings.landing_dir, jobs, workers=settings.workers)
     everything = dedupe(out)
     batch_id = batch_id or new_batch_id(source)
     runs: list[ValidationRun] = []
@@ -110,7 +111,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         good = validated.good
         if fulltext is not None:  # optional: the article pages, for feeds that give one-line summaries
             good = _with_fulltext(settings, good, fulltext)
-        extracted = {a.article_id: extract(gaz, a.article_id, a.title, a.text) for a in good}
+        parsed = {a.article_id: a for a in out.articles}
+        extracted = {a.article_id: _extraction(gaz, a, parsed, out.extracted) for a in good}
         mentions, bad_mentions, mention_run = validate_mentions(
             settings.gx_dir, good, [m for result in extracted.values() for m in result.mentions], gaz.entity_ids()
         )
@@ -137,6 +139,15 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         loaded = load_batch(con, batch)
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
+
+
+def _extraction(gaz: Gazetteer, article: Article, parsed: dict[str, Article],
+                done: dict[str, ExtractionResult]) -> ExtractionResult:  # fmt: skip
+    """The extraction made beside the parse, unless the text changed since (full text fetched): then again."""
+    before, result = parsed.get(article.article_id), done.get(article.article_id)
+    if result is not None and before is not None and (before.title, before.text) == (article.title, article.text):
+        return result
+    return extract(gaz, article.article_id, article.title, article.text)
 
 
 def _with_fulltext(settings: Settings, articles: list[Article], catalog: Catalog) -> list[Article]:

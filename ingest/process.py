@@ -1,14 +1,17 @@
-"""Parse and normalise landed bodies into articles, recording every rejection.
+"""Parse, normalise and extract landed bodies into articles, recording every rejection.
 
 Pure over bytes: no network, no warehouse. Per feed it also keeps what the poller
-wants to know (the publisher's `ttl`, a parse error).
+wants to know (the publisher's `ttl`, a parse error). `ingest.parallel` runs
+`process_payload` on every core and merges the parts in order with `Processed.add`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
+from ingest.extract import ExtractionResult, Gazetteer, extract
 from ingest.identity import NoIdentity, assign
 from ingest.load import PayloadRecord
 from ingest.models import Article, Feed, Rejection
@@ -25,6 +28,23 @@ class Processed:
     observations: dict[str, Observation] = field(default_factory=dict)
     entries_seen: int = 0
     in_batch_duplicates: int = 0
+    extracted: dict[str, ExtractionResult] = field(default_factory=dict)  # first sighting of each article id
+    updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # what changed in `observations`, in order
+
+    def observe(self, feed_id: str, **changes: Any) -> None:
+        self.observations[feed_id] = replace(self.observations.get(feed_id, Observation()), **changes)
+        self.updates.append((feed_id, changes))
+
+    def add(self, part: Processed) -> None:
+        """Append a part processed elsewhere (another process), as if it had been processed here, after the rest."""
+        self.payloads += part.payloads
+        self.articles += part.articles
+        self.rejections += part.rejections
+        self.entries_seen += part.entries_seen
+        for article_id, result in part.extracted.items():
+            self.extracted.setdefault(article_id, result)
+        for feed_id, changes in part.updates:
+            self.observe(feed_id, **changes)
 
 
 def _reject(feed_id: str, sha: str, position: int | None, stage: str, rule: str, reason: str) -> Rejection:
@@ -32,19 +52,21 @@ def _reject(feed_id: str, sha: str, position: int | None, stage: str, rule: str,
 
 
 def process_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, response_url: str | None,
-                    content_type: str | None, out: Processed) -> None:  # fmt: skip
-    """Parse and normalise one landed body, appending to `out`; never raises for bad input."""
+                    content_type: str | None, out: Processed, gaz: Gazetteer | None = None) -> None:  # fmt: skip
+    """Parse and normalise one landed body, appending to `out`; never raises for bad input.
+
+    With a gazetteer, each article's mentions are extracted too (`out.extracted`), where the work is spread.
+    """
     record = PayloadRecord(sha, feed.id, response_url, fetched_at, content_type, len(body), "ok", None, 0)
     out.payloads.append(record)
-    observation = out.observations.get(feed.id, Observation())
     try:
         parsed = parse_feed(body, content_type)
     except ParseError as exc:
         record.parse_status, record.parse_error = "error", str(exc)
         out.rejections.append(_reject(feed.id, sha, None, "parse", "parse_feed", str(exc)))
-        out.observations[feed.id] = replace(observation, parse_error=str(exc))
+        out.observe(feed.id, parse_error=str(exc))
         return
-    out.observations[feed.id] = replace(observation, ttl_s=feed_ttl_s(parsed.ttl, parsed.sy_period, parsed.sy_frequency))
+    out.observe(feed.id, ttl_s=feed_ttl_s(parsed.ttl, parsed.sy_period, parsed.sy_frequency))
     record.entries = len(parsed.entries)
     if parsed.bozo:
         record.parse_status, record.parse_error = "bozo", parsed.bozo_reason
@@ -52,7 +74,7 @@ def process_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, res
         if broken:
             # what was recovered still loads, but a cut-off or hostile body is a failed poll for the feed
             record.parse_status = broken
-            out.observations[feed.id] = replace(out.observations[feed.id], parse_error=f"{broken} body: {parsed.bozo_reason}")
+            out.observe(feed.id, parse_error=f"{broken} body: {parsed.bozo_reason}")
     language = feed.language or parsed.language
     identities = assign(parsed.entries, feed.id, base_for(parsed, response_url))
     for entry, identity in zip(parsed.entries, identities, strict=True):
@@ -60,8 +82,11 @@ def process_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, res
         if isinstance(identity, NoIdentity):
             out.rejections.append(_reject(feed.id, sha, entry.position, "normalise", "identity", str(identity)))
             continue
-        out.articles.append(normalise_entry(entry, identity, feed_id=feed.id, language=language, payload_sha256=sha,
-                                            fetched_at=fetched_at))  # fmt: skip
+        article = normalise_entry(entry, identity, feed_id=feed.id, language=language, payload_sha256=sha,
+                                  fetched_at=fetched_at)  # fmt: skip
+        out.articles.append(article)
+        if gaz is not None and article.article_id not in out.extracted:
+            out.extracted[article.article_id] = extract(gaz, article.article_id, article.title, article.text)
 
 
 def _broken(reason: str | None) -> str | None:

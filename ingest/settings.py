@@ -27,6 +27,7 @@ class Settings:
     max_redirects: int = 5
     concurrency: int = 16
     per_host_concurrency: int = 2
+    workers: int = 1  # processes that parse, normalise and extract (`DEFNEWS_WORKERS`, default: the cores)
 
     @property
     def landing_dir(self) -> Path:
@@ -62,9 +63,12 @@ def load_settings(data_dir: str | Path | None = None, feeds_file: str | Path | N
     feeds = Path(feeds_file or os.environ.get("DEFNEWS_FEEDS") or PROJECT_ROOT / "config" / "feeds.yaml")
     dbt_dir = Path(os.environ.get("DEFNEWS_DBT_PROJECT_DIR") or PROJECT_ROOT / "dbt_project")
     warehouse = os.environ.get("DEFNEWS_WAREHOUSE") if data_dir is None else None
+    from ingest.parallel import default_workers
+
     return Settings(
         data_dir=data,
         feeds_file=feeds.resolve(),
         dbt_project_dir=dbt_dir.resolve(),
         warehouse_override=Path(warehouse).resolve() if warehouse else None,
+        workers=default_workers(),
     )
