@@ -80,6 +80,7 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([^\s;\"']+)", re.IGNORECASE)
 _TAGS = re.compile(r"</?([A-Za-z][A-Za-z0-9:_.-]*)")
 _AMP_REF = re.compile("&([A-Za-z0-9_]+);")
 _C1_BYTES = bytes(range(0x80, 0xA0))
+_BASE_ATTR = re.compile(rb"\s(?:xml:)?base\s*=", re.IGNORECASE)  # xml:base, or the `base` attribute feedparser also reads
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "iso-8859-1": "iso-8859-1"}  # declared or header label -> codec
 Fix = Callable[[str], str]
 _LOCAL = threading.local()
@@ -421,7 +422,7 @@ def read(body: bytes, content_type: str | None = None) -> tuple[list[dict[str, A
     fix = _fix if check_encoding(body, content_type) == "utf-8" else _fix_latin1
     if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
         raise NotFast("DOCTYPE or entity declaration")
-    if b"base=" in body:
+    if b"base" in body and _BASE_ATTR.search(body):
         raise NotFast("xml:base (relative URIs resolved against it)")
     try:
         tree = etree.fromstring(body, _parser())

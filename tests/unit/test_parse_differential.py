@@ -132,7 +132,8 @@ ACCEPTED = {
     ),
     "rss: permalink guid stands in for a missing link; relative link; no date": rss(
         "<item><title>Two</title><guid>https://outlet.example/2</guid></item><item><title>Three</title><link>/3</link>"
-        "<description>plain text &amp; an ampersand</description></item>"
+        "<description>plain text &amp; an ampersand</description></item><item><title>Four</title>"
+        "<link>https:///outlet.example/4?database=x</link></item>"
     ),
     "rss: double-escaped title, character references, author email": rss(
         "<item><title>Defence &amp;amp; security &#8211; &#x201C;quoted&#x201D;</title><link>https://outlet.example/4</link>"
