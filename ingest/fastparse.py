@@ -101,7 +101,10 @@ def _parser() -> etree.XMLParser:
 
 
 def check_encoding(body: bytes, content_type: str | None) -> str:
-    """ "utf-8" or "iso-8859-1": what the XML declares (UTF-8 without one) and feedparser would read too, or `NotFast`."""
+    """The encoding the XML declares (UTF-8 without a declaration) if feedparser would read the same, else `NotFast`.
+
+    Only "utf-8" and "iso-8859-1"; a header charset that overrides the declaration is not sure either.
+    """
     if body[:2] in (b"\xff\xfe", b"\xfe\xff") or body[:1] == b"\x00" or body[1:2] == b"\x00":
         raise NotFast("UTF-16 or UTF-32 body")
     declared = _ENCODING_DECL.match(body[:512])
@@ -325,12 +328,16 @@ def _entry(item: Any, atom: bool, fix: Fix) -> dict[str, Any]:
             if "summary" in entry and not has_content or "summary" in seen:
                 raise NotFast("a second summary")
             seen.add("summary")
-            kind = _content_type(el, "text/plain" if atom else "text/html")
+            kind = _content_type(el, "text/plain" if role == "atom summary" else "text/html")
+            if kind == "text/plain" and not atom:
+                raise NotFast(f"<{name}> typed text/plain (feedparser guesses)")
             value = fix(_text(el, name))
             entry["summary"] = _html(value, name) if kind == "text/html" else value
         elif role == "content" or (atom and role == "atom content"):
             has_content = True
-            kind = _content_type(el, "text/plain" if atom else "text/html")
+            kind = _content_type(el, "text/plain" if role == "atom content" else "text/html")
+            if kind == "text/plain" and not atom:
+                raise NotFast(f"<{name}> typed text/plain (feedparser guesses)")
             value = fix(_text(el, name))
             value = _html(value, name) if kind == "text/html" else value
             entry.setdefault("content", []).append({"value": value})

@@ -160,6 +160,11 @@ ACCEPTED = {
         "<entry><title>No link</title><id>urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a</id><content>x</content></entry>"
     ),
     "rdf: rdf:about, dc:date, dc:language, sy:*": RDF,
+    "atom: dc:description and content:encoded are HTML by default there too": atom(
+        '<entry><title>a</title><id>urn:1</id><dc:description xmlns:dc="http://purl.org/dc/elements/1.1/">&lt;p&gt;x '
+        "&amp;amp; y&lt;/p&gt;</dc:description></entry><entry><title>b</title><id>urn:2</id><c:encoded "
+        'xmlns:c="http://purl.org/rss/1.0/modules/content/">&lt;p&gt;z&lt;/p&gt;</c:encoded></entry>'
+    ),
 }
 
 LATIN1 = (
