@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.parse_diff import ARTICLE_FIELDS, EXPLAINED, articles, compare, differences
 from ingest.fastparse import NotFast, read
@@ -255,3 +257,72 @@ def test_normalised_articles_compare_every_field() -> None:
     normalised = [a for a in articles(parsed) if isinstance(a, Article)]
     assert len(normalised) == len(parsed.entries)
     assert all(getattr(a, name) is not None for a in normalised for name in ("title", "text", "url", "published_at"))
+
+
+# Random feeds from pieces that exercise feedparser's rules (entities, CDATA, double escaping, C1 characters,
+# double-encoded UTF-8, relative and odd links, permalink guids, dates it can and cannot read, authors, types).
+PIECES = ["NATO", " &amp; ", "&lt;b&gt;x&lt;/b&gt;", "<![CDATA[<i>y</i> & z]]>", "caf\u00e9", "\u0093q\u0094", "\u00c3\u00a9",
+          "&#8217;", "&#150;", "  ", "\n", "Київ", "&amp;amp;", "&amp;nbsp;", "&lt;p&gt;", "&lt;/p&gt;", "a &lt; b", "&quot;",
+          '&lt;img src="/x.png" alt="a" width="1"&gt;', '&lt;a href="rel/p?a=1&amp;amp;b=2"&gt;l&lt;/a&gt;', "&lt;br/&gt;",
+          "&#x201C;", "&gt;"]  # fmt: skip
+DATES = ["Tue, 13 Oct 2026 08:30:00 +0800", "2026-10-12T08:00:00Z", "2026-10-12T08:00:00.123+02:00", "2026-10-12", "",
+         "mer, 16 nov 2022 00:38:15 +0100", "Sat, Dec 16 2023 02:02:33 PM", " 2026-10-12T08:00:00Z ", "garbage",
+         "12 Oct 2026 08:00 EST", "2026-13-45T99:99:99Z"]  # fmt: skip
+LINKS = ["https://o.example/a", "/rel", "rel", "https://o.example/a?x=1&amp;y=2", "https://WWW.o.example/a?utm_source=x",
+         "  https://o.example/sp  ", "javascript:x", "https:///o.example/a", "", "https://o.example/a#frag",
+         "tag:o.example,2026:1"]  # fmt: skip
+AUTHORS = ["Jane Roe", "jane@o.example (Jane Roe)", "jane@o.example", " J\u00f6rg ", "<![CDATA[Ann & Bo]]>", ""]
+text = st.lists(st.sampled_from(PIECES), max_size=6).map("".join)
+optional = st.none() | st.just(True)
+
+
+@st.composite
+def rss_item(draw: st.DrawFn) -> str:
+    parts = [
+        f"<title>{draw(text)}</title>" if draw(optional) else "",
+        f"<link>{draw(st.sampled_from(LINKS))}</link>" if draw(optional) else "",
+        f'<guid isPermaLink="{draw(st.sampled_from(["true", "false", "True"]))}">{draw(st.sampled_from(LINKS))}</guid>'
+        if draw(optional) else "",
+        f"<pubDate>{draw(st.sampled_from(DATES))}</pubDate>" if draw(optional) else "",
+        f"<dc:date>{draw(st.sampled_from(DATES))}</dc:date>" if draw(optional) else "",
+        f"<dc:creator>{draw(st.sampled_from(AUTHORS))}</dc:creator>" if draw(optional) else "",
+        f"<description>{draw(text)}</description>" if draw(optional) else "",
+        f"<content:encoded>{draw(text)}</content:encoded>" if draw(optional) else "",
+        f'<atom:link rel="{draw(st.sampled_from(["alternate", "self"]))}" href="{draw(st.sampled_from(LINKS[:4]))}"/>'
+        if draw(optional) else "",
+    ]  # fmt: skip
+    return "<item>" + "".join(draw(st.permutations(parts))) + "</item>"
+
+
+@st.composite
+def atom_entry(draw: st.DrawFn) -> str:
+    kind = st.sampled_from(['type="text"', 'type="html"', ""])
+    parts = [
+        f"<id>{draw(st.sampled_from(LINKS))}</id>",
+        f"<title {draw(kind)}>{draw(text)}</title>" if draw(optional) else "",
+        f'<link rel="{draw(st.sampled_from(["alternate", "self"]))}" href="{draw(st.sampled_from(LINKS[:4]))}"/>'
+        if draw(optional) else "",
+        f'<link href="{draw(st.sampled_from(LINKS[:4]))}"/>' if draw(optional) else "",
+        f"<published>{draw(st.sampled_from(DATES))}</published>" if draw(optional) else "",
+        f"<updated>{draw(st.sampled_from(DATES))}</updated>" if draw(optional) else "",
+        f"<author><name>{draw(st.sampled_from(AUTHORS))}</name>{'<email>e@o.example</email>' * draw(st.booleans())}</author>"
+        if draw(optional) else "",
+        f"<summary {draw(kind)}>{draw(text)}</summary>" if draw(optional) else "",
+        f"<content {draw(kind)}>{draw(text)}</content>" if draw(optional) else "",
+    ]  # fmt: skip
+    return "<entry>" + "".join(draw(st.permutations(parts))) + "</entry>"
+
+
+random_feeds = st.one_of(
+    st.lists(rss_item(), min_size=1, max_size=3).map(
+        lambda items: rss("".join(items), extra_ns=' xmlns:atom="http://www.w3.org/2005/Atom"')
+    ),
+    st.lists(atom_entry(), min_size=1, max_size=3).map(lambda entries: atom("".join(entries))),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(random_feeds)
+def test_random_feeds_agree_with_feedparser(body: bytes) -> None:
+    assert parse_feed(body).parser == "fast"
+    assert unexplained(body) == []
