@@ -11,17 +11,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
 from ingest import stories
 from ingest.models import Article
-from ingest.warehouse import insert_rows as insert
+from ingest.warehouse import insert_columns as insert
+from ingest.warehouse import insert_rows
 
 if TYPE_CHECKING:
     from ingest.load import Batch
@@ -86,41 +86,69 @@ def _republished(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article]) -> di
     return mapping
 
 
+def _columns(articles: Sequence[Article], columns: Sequence[str], *, revisions: Sequence[int] = (),
+             story_of: dict[str, str] | None = None, now: datetime | None = None,
+             version: str = "") -> dict[str, list[Any]]:  # fmt: skip
+    """The batch's articles as columns for `columns`: fields read straight off the objects (no per-row dict, no
+    deep copy), plus the derived ones (story, revision, first/last seen = fetched, updated now, extractor version)."""
+    n = len(articles)
+    out: dict[str, list[Any]] = {}
+    for c in columns:
+        if c == "story_id":
+            out[c] = [(story_of or {}).get(a.article_id) for a in articles]
+        elif c == "revision":
+            out[c] = list(revisions)
+        elif c in ("first_seen_at", "last_seen_at"):
+            out[c] = [a.fetched_at for a in articles]
+        elif c == "updated_at":
+            out[c] = [now] * n
+        elif c == "extractor_version":
+            out[c] = [version] * n
+        else:
+            out[c] = [getattr(a, c) for a in articles]
+    return out
+
+
+REVISION_COLUMNS = ["article_id", "revision", "content_hash", "title", "text", "first_seen_at", "payload_sha256"]
+
+
 def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> set[str]:
     """Everything about the batch's articles; returns the ids whose text and mentions are (re)written."""
     version = batch.gazetteer.version
+    counts = batch.rows_written
     known = known_articles(con, [a.article_id for a in batch.articles])
     fresh = [a for a in batch.articles if a.article_id not in known]
     aliases = _republished(con, fresh)
     fresh = [a for a in fresh if a.article_id not in aliases]
-    story_of = stories.assign_stories(con, fresh, set(known))
+    story_of = stories.assign_stories(con, fresh, set(known), counts)
     changed = {a.article_id for a in batch.articles if a.article_id in known and known[a.article_id][0] != a.content_hash}
+    changed_articles = [a for a in batch.articles if a.article_id in changed]
+    same = [a for a in batch.articles if a.article_id in known and a.article_id not in changed]
 
-    def row(a: Article, revision: int) -> dict[str, object]:
-        return dict(dataclasses.asdict(a), story_id=story_of.get(a.article_id), revision=revision, first_seen_at=a.fetched_at,
-                    last_seen_at=a.fetched_at, updated_at=now, extractor_version=version)  # fmt: skip
+    def cols(articles: Sequence[Article], revisions: Sequence[int], columns: Sequence[str]) -> dict[str, list[Any]]:
+        return _columns(articles, columns, revisions=revisions, story_of=story_of, now=now, version=version)
 
-    insert(con, "raw.articles", [row(a, 1) for a in fresh], ARTICLE_COLUMNS)
-    revisions = [row(a, 1) for a in fresh] + [
-        row(a, known[a.article_id][1] + 1) for a in batch.articles if a.article_id in changed
-    ]
-    refreshed = [r for r in revisions if r["article_id"] in changed]
-    touched = [row(a, known[a.article_id][1]) for a in batch.articles if a.article_id in known and a.article_id not in changed]
+    counts["raw.articles"] += insert(con, "raw.articles", cols(fresh, [1] * len(fresh), ARTICLE_COLUMNS))
+    changed_revisions = [known[a.article_id][1] + 1 for a in changed_articles]
+    revisions = [*fresh, *changed_articles], [1] * len(fresh) + changed_revisions
+    refreshed, touched = (changed_articles, changed_revisions), (same, [known[a.article_id][1] for a in same])
     if batch.replace:
-        refreshed, touched = refreshed + touched, []
+        refreshed, touched = (changed_articles + same, changed_revisions + touched[1]), ([], [])
     seen = "last_seen_at = greatest(raw.articles.last_seen_at, excluded.last_seen_at), updated_at = excluded.updated_at"
     columns = [c for c in ARTICLE_COLUMNS if c != "story_id"]
-    insert(con, "raw.articles", touched, columns, f"on conflict (article_id) do update set {seen}")
+    counts["raw.articles"] += insert(con, "raw.articles", cols(*touched, columns),
+                                     f"on conflict (article_id) do update set {seen}")  # fmt: skip
     assignments = ", ".join(f"{c} = excluded.{c}" for c in REFRESHED)
-    insert(con, "raw.articles", refreshed, columns, f"on conflict (article_id) do update set {assignments}, {seen}")
-    insert(con, "raw.article_revisions", revisions,
-           ["article_id", "revision", "content_hash", "title", "text", "first_seen_at", "payload_sha256"],
-           "on conflict do nothing")  # fmt: skip
+    counts["raw.articles"] += insert(con, "raw.articles", cols(*refreshed, columns),
+                                     f"on conflict (article_id) do update set {assignments}, {seen}")  # fmt: skip
+    counts["raw.article_revisions"] += insert(con, "raw.article_revisions", cols(*revisions, REVISION_COLUMNS),
+                                              "on conflict do nothing")  # fmt: skip
     written = {a.article_id for a in fresh} | changed | ({a.article_id for a in batch.articles} if batch.replace else set())
-    texts = [dataclasses.asdict(a) for a in batch.articles if a.article_id in written]
-    insert(con, "raw.article_texts", texts, ["article_id", "text", "html", "text_method"],
-           "on conflict (article_id) do update set text = excluded.text, html = excluded.html, "
-           "text_method = excluded.text_method")  # fmt: skip
+    texts = [a for a in batch.articles if a.article_id in written]
+    counts["raw.article_texts"] += insert(
+        con, "raw.article_texts", _columns(texts, ["article_id", "text", "html", "text_method"]),
+        "on conflict (article_id) do update set text = excluded.text, html = excluded.html, text_method = excluded.text_method",
+    )  # fmt: skip
     _aliases_and_sightings(con, batch, aliases, now)
     batch.stats.articles_new = len(fresh)
     batch.stats.articles_duplicate += len(known) + len(aliases)
@@ -133,7 +161,9 @@ def _aliases_and_sightings(con: duckdb.DuckDBPyConnection, batch: Batch, aliases
         {"url": by_id[new].url, "article_id": old, "feed_id": by_id[new].feed_id, "first_seen_at": by_id[new].fetched_at}
         for new, old in aliases.items()
     ]
-    insert(con, "raw.article_aliases", alias_rows, ["url", "article_id", "feed_id", "first_seen_at"], "on conflict do nothing")
+    batch.rows_written["raw.article_aliases"] += insert_rows(con, "raw.article_aliases", alias_rows,
+                                                             ["url", "article_id", "feed_id", "first_seen_at"],
+                                                             "on conflict do nothing")  # fmt: skip
     seen: dict[tuple[str, str], dict[str, object]] = {}
     for article in batch.all_articles or batch.articles:
         if article.article_id not in by_id:
@@ -142,6 +172,8 @@ def _aliases_and_sightings(con: duckdb.DuckDBPyConnection, batch: Batch, aliases
         entry = seen.setdefault(key, {"article_id": key[0], "feed_id": key[1], "first_seen_at": article.fetched_at,
                                       "last_seen_at": article.fetched_at, "times_seen": 0})  # fmt: skip
         entry["times_seen"] = int(entry["times_seen"]) + 1  # type: ignore[call-overload]
-    insert(con, "raw.sightings", list(seen.values()), ["article_id", "feed_id", "first_seen_at", "last_seen_at", "times_seen"],
-           "on conflict (article_id, feed_id) do update set last_seen_at = greatest(raw.sightings.last_seen_at, "
-           "excluded.last_seen_at), times_seen = raw.sightings.times_seen + excluded.times_seen")  # fmt: skip
+    batch.rows_written["raw.sightings"] += insert_rows(
+        con, "raw.sightings", list(seen.values()), ["article_id", "feed_id", "first_seen_at", "last_seen_at", "times_seen"],
+        "on conflict (article_id, feed_id) do update set last_seen_at = greatest(raw.sightings.last_seen_at, "
+        "excluded.last_seen_at), times_seen = raw.sightings.times_seen + excluded.times_seen",
+    )  # fmt: skip

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -23,7 +24,7 @@ from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Men
 from ingest.normalize import stable_id
 from ingest.polling import Observation, failure_class, next_state
 from ingest.validate import ValidationRun
-from ingest.warehouse import insert_rows
+from ingest.warehouse import insert_columns, insert_rows
 
 
 @dataclass
@@ -57,9 +58,11 @@ class Batch:
     extracted: dict[str, ExtractionResult] = field(default_factory=dict)  # quotes and candidate names per article
     validation_runs: Sequence[ValidationRun] = ()
     stats: BatchStats = field(default_factory=lambda: BatchStats(batch_id=""))
+    # rows `load_batch` wrote (inserted or updated, as DuckDB counts them), by table; deletes not counted
+    rows_written: Counter[str] = field(default_factory=Counter)
 
 
-def _reference_tables(con: duckdb.DuckDBPyConnection, gaz: Gazetteer) -> None:
+def _reference_tables(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, written: Counter[str]) -> None:
     current = con.execute("select any_value(extractor_version) from raw.actors").fetchall()
     if current and current[0][0] == gaz.version:
         return
@@ -67,11 +70,12 @@ def _reference_tables(con: duckdb.DuckDBPyConnection, gaz: Gazetteer) -> None:
     con.execute("delete from raw.topics")
     actors = [dict(dataclasses.asdict(a), actor_id=a.id, extractor_version=gaz.version) for a in gaz.actors]
     topics = [dict(dataclasses.asdict(t), topic_id=t.id, extractor_version=gaz.version) for t in gaz.topics]
-    insert_rows(con, "raw.actors", actors, ["actor_id", "name", "type", "country", "theatre", "role", "extractor_version"])
-    insert_rows(con, "raw.topics", topics, ["topic_id", "name", "description", "extractor_version"])
+    written["raw.actors"] += insert_rows(con, "raw.actors", actors, ["actor_id", "name", "type", "country", "theatre", "role",
+                                                                      "extractor_version"])  # fmt: skip
+    written["raw.topics"] += insert_rows(con, "raw.topics", topics, ["topic_id", "name", "description", "extractor_version"])
 
 
-def _feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[Feed], now: datetime) -> None:
+def _feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[Feed], now: datetime, written: Counter[str]) -> None:
     rows = [
         dict(
             feed_id=f.id,
@@ -84,7 +88,7 @@ def _feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[Feed], now: datetime)
         )
         for f in feeds
     ]
-    insert_rows(
+    written["raw.feeds"] += insert_rows(
         con,
         "raw.feeds",
         rows,
@@ -94,10 +98,11 @@ def _feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[Feed], now: datetime)
         "updated_at = excluded.updated_at",
     )
     # Seed feed_state for feeds never fetched, so health shows them from the first batch on.
-    con.execute(
+    seeded = con.execute(
         "insert into raw.feed_state (feed_id, url, consecutive_failures, failure_score, status) "
         "select feed_id, url, 0, 0, 'new' from raw.feeds on conflict do nothing"
-    )
+    ).fetchone()
+    written["raw.feed_state"] += int(seeded[0]) if seeded else 0
 
 
 FETCH_COLUMNS = ["fetch_id", "batch_id", "feed_id", "url", "final_url", "requested_at", "outcome", "status_code", "bytes",
@@ -119,7 +124,7 @@ def _fetches(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> Non
         row.update(fetch_id=stable_id("fetch", batch.batch_id, f.feed_id, f.requested_at.isoformat()), batch_id=batch.batch_id,
                    payload_sha256=f.sha256, bytes=f.size, failure_class=failure_class(f.error_class))  # fmt: skip
         rows.append(row)
-    insert_rows(con, "raw.fetches", rows, FETCH_COLUMNS, "on conflict do nothing")
+    batch.rows_written["raw.fetches"] += insert_rows(con, "raw.fetches", rows, FETCH_COLUMNS, "on conflict do nothing")
     states = read_states(con)
     feeds = {f.id: f for f in batch.feeds}
     updated = []
@@ -128,7 +133,8 @@ def _fetches(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> Non
         observation = batch.observations.get(f.feed_id, Observation())
         updated.append(dataclasses.asdict(next_state(feed, states.get(f.feed_id), f, observation, now)))
     assignments = ", ".join(f"{c} = excluded.{c}" for c in STATE_COLUMNS if c != "feed_id")
-    insert_rows(con, "raw.feed_state", updated, STATE_COLUMNS, f"on conflict (feed_id) do update set {assignments}")
+    batch.rows_written["raw.feed_state"] += insert_rows(con, "raw.feed_state", updated, STATE_COLUMNS,
+                                                        f"on conflict (feed_id) do update set {assignments}")  # fmt: skip
 
 
 PAYLOAD_COLUMNS = ["payload_sha256", "feed_id", "url", "received_at", "content_type", "bytes", "parse_status", "parse_error",
@@ -137,9 +143,11 @@ PAYLOAD_COLUMNS = ["payload_sha256", "feed_id", "url", "received_at", "content_t
 
 def _payloads(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
     rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256) for p in batch.payloads]
-    insert_rows(con, "raw.payloads", rows, PAYLOAD_COLUMNS,
-            "on conflict do update set parse_status = excluded.parse_status, parse_error = excluded.parse_error, "
-            "entries = excluded.entries")  # fmt: skip
+    batch.rows_written["raw.payloads"] += insert_rows(
+        con, "raw.payloads", rows, PAYLOAD_COLUMNS,
+        "on conflict do update set parse_status = excluded.parse_status, parse_error = excluded.parse_error, "
+        "entries = excluded.entries",
+    )  # fmt: skip
 
 
 def _observe(batch: Batch, known: set[str]) -> None:
@@ -164,14 +172,26 @@ def _mentions(con: duckdb.DuckDBPyConnection, batch: Batch, written: set[str]) -
     con.register("_ids", pa.table({"article_id": pa.array(sorted(written), pa.string())}))
     con.execute("delete from raw.mentions where article_id in (select article_id from _ids)")
     con.unregister("_ids")
-    rows = [
-        dict(dataclasses.asdict(m), start_offset=m.start, end_offset=m.end, extractor_version=batch.gazetteer.version)
-        for m in batch.mentions
-        if m.article_id in written
-    ]
-    insert_rows(con, "raw.mentions", rows, MENTION_COLUMNS)
-    batch.stats.mentions_loaded = len(rows)
+    # column by column: a dict per mention (dataclasses.asdict deep-copies every field) was most of the load's time
+    kept = [m for m in batch.mentions if m.article_id in written]
+    columns: dict[str, list[Any]] = {
+        "article_id": [m.article_id for m in kept],
+        "kind": [m.kind for m in kept],
+        "entity_id": [m.entity_id for m in kept],
+        "field": [m.field for m in kept],
+        "start_offset": [m.start for m in kept],
+        "end_offset": [m.end for m in kept],
+        "surface": [m.surface for m in kept],
+        "salience": [m.salience for m in kept],
+        "extractor_version": [batch.gazetteer.version] * len(kept),
+    }
+    batch.rows_written["raw.mentions"] += insert_columns(con, "raw.mentions", {c: columns[c] for c in MENTION_COLUMNS})
+    batch.stats.mentions_loaded = len(kept)
     _quotes_and_candidates(con, batch, written)
+
+
+QUOTE_COLUMNS = ["article_id", "start_offset", "end_offset", "quote", "speaker", "speaker_actor_id", "extractor_version"]
+NAME_COLUMNS = ["article_id", "name", "occurrences", "extractor_version"]
 
 
 def _quotes_and_candidates(con: duckdb.DuckDBPyConnection, batch: Batch, written: set[str]) -> None:
@@ -183,52 +203,52 @@ def _quotes_and_candidates(con: duckdb.DuckDBPyConnection, batch: Batch, written
     finally:
         con.unregister("_ids")
     version = batch.gazetteer.version
-    quotes, names = [], []
+    quotes: dict[str, list[Any]] = {c: [] for c in QUOTE_COLUMNS}
+    names: dict[str, list[Any]] = {c: [] for c in NAME_COLUMNS}
     for article_id in sorted(written):
         result = batch.extracted.get(article_id)
         if result is None:
             continue
-        quotes += [dict(article_id=article_id, start_offset=q.start, end_offset=q.end, quote=q.text, speaker=q.speaker,
-                        speaker_actor_id=q.speaker_actor_id, extractor_version=version) for q in result.quotes]  # fmt: skip
+        for q in result.quotes:
+            quotes["article_id"].append(article_id)
+            quotes["start_offset"].append(q.start)
+            quotes["end_offset"].append(q.end)
+            quotes["quote"].append(q.text)
+            quotes["speaker"].append(q.speaker)
+            quotes["speaker_actor_id"].append(q.speaker_actor_id)
         for name, count in Counter(result.candidates).items():
-            names.append(dict(article_id=article_id, name=name, occurrences=count, extractor_version=version))
-    insert_rows(con, "raw.quotes", quotes, ["article_id", "start_offset", "end_offset", "quote", "speaker", "speaker_actor_id",
-                                             "extractor_version"])  # fmt: skip
-    insert_rows(con, "raw.name_candidates", names, ["article_id", "name", "occurrences", "extractor_version"])
+            names["article_id"].append(article_id)
+            names["name"].append(name)
+            names["occurrences"].append(count)
+    quotes["extractor_version"] = [version] * len(quotes["article_id"])
+    names["extractor_version"] = [version] * len(names["article_id"])
+    batch.rows_written["raw.quotes"] += insert_columns(con, "raw.quotes", quotes)
+    batch.rows_written["raw.name_candidates"] += insert_columns(con, "raw.name_candidates", names)
+
+
+QUARANTINE_COLUMNS = ["quarantine_id", "batch_id", "quarantined_at", "stage", "rule", "value", "reason", "feed_id",
+                      "payload_sha256", "position", "article_id"]  # fmt: skip
 
 
 def _quarantine(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> None:
-    rows = [
-        dict(
-            dataclasses.asdict(r),
-            batch_id=batch.batch_id,
-            quarantined_at=now,
-            quarantine_id=stable_id(
-                "q", r.stage, r.rule, str(r.feed_id), str(r.payload_sha256), str(r.position), str(r.article_id)
-            ),
-        )
-        for r in batch.rejections
-    ]
-    cols = [
-        "quarantine_id",
-        "batch_id",
-        "quarantined_at",
-        "stage",
-        "rule",
-        "value",
-        "reason",
-        "feed_id",
-        "payload_sha256",
-        "position",
-        "article_id",
-    ]
-    insert_rows(con, "raw.quarantine", rows, cols, "on conflict do nothing")
+    rows = batch.rejections
+    columns: dict[str, list[Any]] = {
+        "quarantine_id": [
+            stable_id("q", r.stage, r.rule, str(r.feed_id), str(r.payload_sha256), str(r.position), str(r.article_id))
+            for r in rows
+        ],
+        "batch_id": [batch.batch_id] * len(rows),
+        "quarantined_at": [now] * len(rows),
+        **{c: [getattr(r, c) for r in rows] for c in QUARANTINE_COLUMNS[3:]},
+    }
+    batch.rows_written["raw.quarantine"] += insert_columns(con, "raw.quarantine", columns, "on conflict do nothing")
 
 
-def record_validation_runs(con: duckdb.DuckDBPyConnection, batch_id: str, runs: Sequence[ValidationRun]) -> None:
+def record_validation_runs(con: duckdb.DuckDBPyConnection, batch_id: str, runs: Sequence[ValidationRun]) -> int:
+    """One row per suite run; returns the rows written."""
     rows = [dict(dataclasses.asdict(r), batch_id=batch_id) for r in runs]
-    insert_rows(con, "raw.validation_runs", rows,
-                ["run_id", "batch_id", "suite", "run_at", "success", "evaluated", "unexpected", "detail"])  # fmt: skip
+    return insert_rows(con, "raw.validation_runs", rows,
+                       ["run_id", "batch_id", "suite", "run_at", "success", "evaluated", "unexpected", "detail"])  # fmt: skip
 
 
 def _resolve_quarantine(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> None:
@@ -238,12 +258,13 @@ def _resolve_quarantine(con: duckdb.DuckDBPyConnection, batch: Batch, now: datet
         return
     con.register("_loaded", pa.Table.from_pylist(loaded))
     try:
-        con.execute(
+        resolved = con.execute(
             """update raw.quarantine q set resolved_at = $now
                from _loaded l where q.payload_sha256 = l.payload_sha256 and q.position = l.position
                  and q.resolved_at is null and q.batch_id <> $batch""",
             {"now": now, "batch": batch.batch_id},
-        )
+        ).fetchone()
+        batch.rows_written["raw.quarantine"] += int(resolved[0]) if resolved else 0
     finally:
         con.unregister("_loaded")
 
@@ -254,8 +275,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
     batch.stats.batch_id = batch.batch_id
     con.execute("begin transaction")
     try:
-        _reference_tables(con, batch.gazetteer)
-        _feeds(con, batch.feeds, now)
+        _reference_tables(con, batch.gazetteer, batch.rows_written)
+        _feeds(con, batch.feeds, now, batch.rows_written)
         _observe(batch, set(known_articles(con, [a.article_id for a in batch.all_articles or batch.articles])))
         _fetches(con, batch, now)
         _payloads(con, batch)
@@ -263,9 +284,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
         _mentions(con, batch, written)
         _quarantine(con, batch, now)
         _resolve_quarantine(con, batch, now)
-        record_validation_runs(con, batch.batch_id, batch.validation_runs)
+        batch.rows_written["raw.validation_runs"] += record_validation_runs(con, batch.batch_id, batch.validation_runs)
         s = batch.stats
-        con.execute(
+        recorded = con.execute(
             "insert into raw.batches (batch_id, source, started_at, finished_at, feeds_total, feeds_ok, feeds_not_modified, "
             "feeds_failed, entries_seen, articles_new, articles_duplicate, rows_quarantined, mentions_loaded, extractor_version) "
             "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) on conflict do nothing",
@@ -285,7 +306,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
                 s.mentions_loaded,
                 batch.gazetteer.version,
             ],
-        )
+        ).fetchone()
+        batch.rows_written["raw.batches"] += int(recorded[0]) if recorded else 0
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

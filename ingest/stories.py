@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -34,18 +35,48 @@ _RNG = np.random.default_rng(20261126)
 _A = _RNG.integers(1, 2**63 - 1, HASHES, dtype=np.uint64) | np.uint64(1)
 _B = _RNG.integers(0, 2**63 - 1, HASHES, dtype=np.uint64)
 _EMPTY = np.full(HASHES, np.iinfo(np.uint64).max, dtype=np.uint64)
+_CHUNK = 1024  # shingles per step of the vectorised product (1024 x 64 x 8 bytes: fits a CPU cache)
+
+
+def _shingle_hashes(title: str, text: str) -> bytes:
+    """The blake2b-64 of every distinct word 3-shingle of the title and lead, as little-endian bytes."""
+    words = _WORD.findall(f"{title} {' '.join(text.split(None, LEAD_WORDS)[:LEAD_WORDS])}".casefold())
+    if not words:
+        return b""
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    return b"".join([hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles])
+
+
+def signatures(docs: Sequence[tuple[str, str]]) -> list[np.ndarray]:
+    """MinHash signatures of many (title, text) at once: one vectorised pass over all their shingles.
+
+    Identical to `signature` on each: min over shingles of (a * h + b) modulo 2**64.
+    """
+    hashes = [_shingle_hashes(title, text) for title, text in docs]
+    out = [_EMPTY.copy() for _ in docs]
+    filled = [i for i, h in enumerate(hashes) if h]
+    if not filled:
+        return out
+    values = np.frombuffer(b"".join(hashes[i] for i in filled), dtype="<u8").astype(np.uint64)
+    sizes = np.array([len(hashes[i]) // 8 for i in filled])
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    mins = np.empty((len(filled), HASHES), dtype=np.uint64)
+    lo = 0
+    while lo < len(filled):  # documents [lo, hi) at a time, so the (shingles x hashes) product stays in cache
+        hi = max(lo + 1, int(np.searchsorted(ends, starts[lo] + _CHUNK, side="right")))
+        chunk = values[starts[lo] : ends[hi - 1]]
+        hashed = np.multiply(chunk[:, None], _A[None, :])  # arithmetic modulo 2**64
+        hashed += _B[None, :]
+        mins[lo:hi] = np.minimum.reduceat(hashed, starts[lo:hi] - starts[lo], axis=0)
+        lo = hi
+    for row, i in enumerate(filled):
+        out[i] = mins[row]
+    return out
 
 
 def signature(title: str, text: str) -> np.ndarray:
-    words = _WORD.findall(f"{title} {' '.join(text.split()[:LEAD_WORDS])}".casefold())
-    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))} if words else set()
-    if not shingles:
-        return _EMPTY.copy()
-    values = np.array([int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in shingles],
-                      dtype=np.uint64)  # fmt: skip
-    with np.errstate(over="ignore"):
-        hashed = values[:, None] * _A[None, :] + _B[None, :]  # arithmetic modulo 2**64
-    return np.asarray(hashed.min(axis=0), dtype=np.uint64)
+    return signatures([(title, text)])[0]
 
 
 def bands(sig: np.ndarray) -> list[int]:
@@ -89,10 +120,13 @@ def _stored_candidates(con: duckdb.DuckDBPyConnection, keys: list[int]) -> tuple
     return by_band, pool
 
 
-def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: set[str]) -> dict[str, str]:
-    """story_id for every new article in `articles` (in publication order); store their signatures."""
+def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: set[str],
+                   written: Counter[str] | None = None) -> dict[str, str]:  # fmt: skip
+    """story_id for every new article in `articles` (in publication order); store their signatures.
+
+    `written`, when given, counts the rows stored by table."""
     fresh = sorted((a for a in articles if a.article_id not in known), key=lambda a: (a.published_at, a.article_id))
-    sigs = {a.article_id: signature(a.title, a.text) for a in fresh}
+    sigs = dict(zip([a.article_id for a in fresh], signatures([(a.title, a.text) for a in fresh]), strict=True))
     keys = {i: bands(s) for i, s in sigs.items()}
     by_band, pool = _stored_candidates(con, [k for ks in keys.values() for k in ks])
     assigned: dict[str, str] = {}
@@ -110,18 +144,23 @@ def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], 
         pool[article.article_id] = (best, sigs[article.article_id], article.published_at, numbers)
         for k in keys[article.article_id]:
             by_band.setdefault(k, set()).add(article.article_id)
-    _store(con, fresh, sigs, keys, assigned)
+    stored = _store(con, fresh, sigs, keys, assigned)
+    if written is not None:
+        written.update(stored)
     return assigned
 
 
 def _store(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], sigs: dict[str, np.ndarray],
-           keys: dict[str, list[int]], assigned: dict[str, str]) -> None:  # fmt: skip
+           keys: dict[str, list[int]], assigned: dict[str, str]) -> Counter[str]:  # fmt: skip
+    stored: Counter[str] = Counter()
     if not fresh:
-        return
+        return stored
+    flat = np.concatenate([sigs[a.article_id] for a in fresh])
+    offsets = pa.array(np.arange(0, len(flat) + 1, HASHES, dtype=np.int32))
     signatures = pa.table({
         "article_id": [a.article_id for a in fresh], "story_id": [assigned[a.article_id] for a in fresh],
         "published_at": [a.published_at for a in fresh], "title_numbers": [title_numbers(a.title) for a in fresh],
-        "signature": pa.array([sigs[a.article_id].tolist() for a in fresh], pa.list_(pa.uint64())),
+        "signature": pa.ListArray.from_arrays(offsets, pa.array(flat, pa.uint64())),
     })  # fmt: skip
     band_rows = pa.table({
         "band_key": pa.array([k for a in fresh for k in keys[a.article_id]], pa.int64()),
@@ -130,9 +169,14 @@ def _store(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], sigs: dict[
     con.register("_sigs", signatures)
     con.register("_band_rows", band_rows)
     try:
-        con.execute("insert into raw.story_signatures select article_id, story_id, published_at, signature, title_numbers "
-                    "from _sigs on conflict do nothing")  # fmt: skip
-        con.execute("insert into raw.story_bands select band_key, article_id from _band_rows on conflict do nothing")
+        for table, sql in (
+            ("raw.story_signatures", "insert into raw.story_signatures select article_id, story_id, published_at, signature, "
+                                     "title_numbers from _sigs on conflict do nothing"),
+            ("raw.story_bands", "insert into raw.story_bands select band_key, article_id from _band_rows on conflict do nothing"),
+        ):  # fmt: skip
+            count = con.execute(sql).fetchone()
+            stored[table] += int(count[0]) if count else 0
     finally:
         con.unregister("_sigs")
         con.unregister("_band_rows")
+    return stored

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,13 +24,29 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]], columns: Sequence[str],
-                tail: str = "") -> None:  # fmt: skip
-    """Bulk insert through Arrow (never row by row); `tail` is an `on conflict ...` clause."""
+                tail: str = "") -> int:  # fmt: skip
+    """Bulk insert of row dicts through Arrow (never row by row); `tail` is an `on conflict ...` clause.
+
+    Returns the rows DuckDB reports written (inserted or updated). For many rows, prefer `insert_columns`.
+    """
     if not rows:
-        return
-    con.register("_rows", pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows]))
+        return 0
+    return insert_columns(con, table, {c: [r.get(c) for r in rows] for c in columns}, tail)
+
+
+def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, Sequence[Any] | pa.Array],
+                   tail: str = "") -> int:  # fmt: skip
+    """Bulk insert of equal-length columns (name -> values) through one Arrow table; no per-row dicts.
+
+    Returns the rows DuckDB reports written (inserted or updated; a conflict that does nothing counts 0).
+    """
+    data = pa.table(dict(columns))
+    if not data.num_rows:
+        return 0
+    con.register("_rows", data)
     try:
         cols = ", ".join(columns)
-        con.execute(f"insert into {table} ({cols}) select {cols} from _rows {tail}")
+        written = con.execute(f"insert into {table} ({cols}) select {cols} from _rows {tail}").fetchone()
     finally:
         con.unregister("_rows")
+    return int(written[0]) if written else 0
