@@ -63,7 +63,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest_files(args: argparse.Namespace) -> int:
-    from ingest.pipeline import files_as_fetches, process_and_load
+    from ingest.pipeline import files_as_fetches, load_in_batches
 
     settings = _settings(args)
     paths: list[Path] = []
@@ -73,7 +73,7 @@ def cmd_ingest_files(args: argparse.Namespace) -> int:
             raise FileNotFoundError(f"{path} does not exist")
         paths.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
     feeds, fetches = files_as_fetches(paths, settings)
-    stats = process_and_load(settings, feeds, fetches, source="files", record_fetches=False)
+    stats = load_in_batches(settings, feeds, fetches, source="files")
     print(json.dumps(stats.as_dict()))
     return 0
 

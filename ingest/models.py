@@ -184,6 +184,12 @@ class BatchStats:
     articles_duplicate: int = 0
     rows_quarantined: int = 0
     mentions_loaded: int = 0
+    batches: int = 1  # a large run (a folder of files) loads in several batches; see pipeline.load_in_batches
 
     def as_dict(self) -> dict[str, int | str]:
         return dict(self.__dict__)
+
+    def plus(self, other: BatchStats) -> BatchStats:
+        """Two batches' counts added up; the batch id is the first one's."""
+        counts = {k: v + getattr(other, k) for k, v in self.__dict__.items() if k != "batch_id"}
+        return BatchStats(batch_id=self.batch_id, **counts)

@@ -141,6 +141,36 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     return loaded
 
 
+BATCH_BYTES = 64 * 1024 * 1024  # landed bytes per batch in a large run: about 12,000 entries of 5 KB
+
+
+def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str,
+                    replace: bool = False, batch_bytes: int | None = None) -> BatchStats:  # fmt: skip
+    """A large run (a folder of files) as consecutive batches of at most `batch_bytes` landed bytes.
+
+    Memory stays bounded by one batch whatever the run's size. Each batch is its own transaction, and
+    loading is idempotent, so a run stopped half-way is finished by running it again.
+    """
+    limit = BATCH_BYTES if batch_bytes is None else batch_bytes
+    chunks: list[list[FetchResult]] = [[]]
+    size = 0
+    for fetch in fetches:
+        bytes_ = fetch.size or (landing.landed_bytes(settings.landing_dir, fetch.sha256) if fetch.sha256 else 0)
+        if chunks[-1] and size + bytes_ > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(fetch)
+        size += bytes_
+    total: BatchStats | None = None
+    for chunk in chunks:
+        stats = process_and_load(settings, feeds, chunk, source=source, replace=replace, record_fetches=False)
+        total = stats if total is None else total.plus(stats)
+        if len(chunks) > 1:
+            log.info("batch %s: %d entries, %d new articles", stats.batch_id, stats.entries_seen, stats.articles_new)
+    assert total is not None
+    return total
+
+
 def _extraction(gaz: Gazetteer, article: Article, parsed: dict[str, Article],
                 done: dict[str, ExtractionResult]) -> ExtractionResult:  # fmt: skip
     """The extraction made beside the parse, unless the text changed since (full text fetched): then again."""
@@ -270,4 +300,5 @@ def replay(settings: Settings, since: datetime | None = None, until: datetime | 
                 final_url=url,
             )
         )
+    # one batch: across several, a later payload's copy of an article would replace the first sighting's
     return process_and_load(settings, list(feeds.values()), fetches, source="replay", replace=True, record_fetches=False)
