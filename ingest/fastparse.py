@@ -80,7 +80,8 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([^\s;\"']+)", re.IGNORECASE)
 _TAGS = re.compile(r"</?([A-Za-z][A-Za-z0-9:_.-]*)")
 _AMP_REF = re.compile("&([A-Za-z0-9_]+);")
 _C1_BYTES = bytes(range(0x80, 0xA0))
-_BASE_ATTR = re.compile(rb"\s(?:xml:)?base\s*=", re.IGNORECASE)  # xml:base, or the `base` attribute feedparser also reads
+# xml:base, or a `base` attribute (feedparser reads both, attribute names in lower case); XPath runs in C
+_BASE_ATTRS = etree.XPath("//@*[translate(local-name(), 'BASE', 'base') = 'base']")
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "iso-8859-1": "iso-8859-1"}  # declared or header label -> codec
 Fix = Callable[[str], str]
 _LOCAL = threading.local()
@@ -427,16 +428,17 @@ def _root(tree: Any) -> tuple[Any, list[Any], bool]:
 def read(body: bytes, content_type: str | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Entries and feed values with feedparser's keys, or `NotFast` with the reason."""
     fix = _fix if check_encoding(body, content_type) == "utf-8" else _fix_latin1
-    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
+    if b"<!DOCTYPE" in body[:4096]:  # the usual place; one further on is found on the parsed tree below
         raise NotFast("DOCTYPE or entity declaration")
-    if b"base" in body and _BASE_ATTR.search(body):
-        raise NotFast("xml:base (relative URIs resolved against it)")
     try:
         tree = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
         raise NotFast(f"not well-formed: {exc}") from exc
-    if tree.getroottree().docinfo.doctype:
-        raise NotFast("DOCTYPE")
+    docinfo = tree.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise NotFast("DOCTYPE or entity declaration")  # parsed without resolving entities or reaching the network
+    if _BASE_ATTRS(tree):
+        raise NotFast("xml:base (relative URIs resolved against it)")
     head, items, atom = _root(tree)
     if not items:
         raise NotFast("no entries")

@@ -90,3 +90,25 @@ def test_truncated_and_non_feed_bodies_fall_back_and_fail_as_before() -> None:
         parse_feed(cut)
     with pytest.raises(ParseError):
         parse_feed(b"<html><body><h1>502 Bad Gateway</h1></body></html>")
+
+
+def test_a_doctype_after_a_long_prolog_is_found_on_the_parsed_tree() -> None:
+    prolog = b'<?xml version="1.0"?><!--' + b"x" * 6000 + b"-->"
+    xxe = prolog + RSS.split(b"?>", 1)[1].replace(
+        b"<rss", b'<!DOCTYPE rss [<!ENTITY leak SYSTEM "file:///etc/passwd">]><rss', 1
+    ).replace(b"One", b"&leak;")
+    laughs = prolog + (
+        b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'.encode() for i in range(1, 10)
+        )
+        + b']><rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title><link>https://a.example/1</link></item>'
+        + b"</channel></rss>"
+    )
+    for body in (xxe, laughs):
+        try:
+            parsed = parse_feed(body)
+        except ParseError:
+            continue
+        assert parsed.parser == "feedparser" and parsed.fast_declined
+        assert all("root:" not in (e.title or "") and "lollollol" not in (e.title or "") for e in parsed.entries)
