@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import duckdb
 import pytest
 
 from ingest.catalog import load_catalog
-from ingest.pipeline import ingest_batch, transform_and_publish
+from ingest.pipeline import files_as_fetches, ingest_batch, process_and_load, replay, transform_and_publish
 from ingest.publish import publish
 from ingest.serve import FeedServer
 from ingest.settings import Settings, load_settings
@@ -54,23 +55,101 @@ def test_example_query_returns_rows(demo: Settings, query: Path) -> None:
     assert _rows(demo.analytics, query.read_text()), f"{query.name} returned no rows"
 
 
+LATE = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Late Desk</title><link>https://late.example/</link><description>late</description>
+<item><title>{title}</title><link>https://late.example/2026/09/late-story</link><guid>late-story-1</guid>
+<pubDate>{date}</pubDate><description>{body}</description></item>
+</channel></rss>
+"""
+
+
+def _late_file(folder: Path, date: str, title: str, body: str) -> Path:
+    path = folder / "late-desk.xml"
+    path.write_text(LATE.format(date=date, title=title, body=body), encoding="utf-8")
+    return path
+
+
+def _ingest_files(settings: Settings, paths: list[Path]) -> None:
+    feeds, fetches = files_as_fetches(paths, settings)
+    process_and_load(settings, feeds, fetches, source="files", record_fetches=False)
+
+
+MARTS = ("actor_mentions_daily", "topic_mentions_daily", "actor_comentions", "theatre_linkage_daily",
+         "attention_trends_daily", "surges", "actors", "topics", "topic_actor_matrix", "topic_source_diversity",
+         "feed_coverage_daily", "articles")  # fmt: skip
+
+
+def _marts(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
+    """Every mart's rows in a stable order; floats rounded (a parallel sum may differ in its last bits)."""
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        return {
+            m: [tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+                for row in con.execute(f"select * exclude (built_at) from marts.{m} order by all"
+                                       if m.endswith("mentions_daily") else f"select * from marts.{m} order by all").fetchall()]
+            for m in MARTS
+        }  # fmt: skip
+    finally:
+        con.close()
+
+
+def _day_of(settings: Settings, mart: str, day: str) -> list[tuple[object, ...]]:
+    return _rows(
+        settings.warehouse, f"select actor_a_id, actor_b_id, articles from marts.{mart} where day = '{day}' order by all"
+    )
+
+
 def test_incremental_builds_equal_a_full_refresh(sample_server: FeedServer, tmp_path: Path) -> None:
+    """Batch A, build; batch B, build; a late article for an old day, build; a revision that moves it to another
+    day, build; a replay that rewrites every mention, build: the marts equal a --full-refresh build each time."""
     settings = load_settings(tmp_path / "data", DEMO_CATALOG)
     catalog = load_catalog(DEMO_CATALOG)
+
+    def assert_equals_full_refresh() -> dict[str, list[tuple[object, ...]]]:
+        incremental = _marts(settings)
+        shutil.copy(settings.warehouse, tmp_path / "incremental.duckdb")
+        build(settings, full_refresh=True)
+        full = _marts(settings)
+        assert all(full[m] for m in MARTS if m != "surges")  # nothing surges in the sample's last week
+        for mart in MARTS:
+            assert incremental[mart] == full[mart], f"{mart}: the incremental build differs from a full refresh"
+        shutil.copy(tmp_path / "incremental.duckdb", settings.warehouse)  # go on from the incremental state
+        return full
+
     ingest_batch(settings, dataclasses.replace(catalog, feeds=catalog.feeds[:4]))
     build(settings)
-    ingest_batch(settings, catalog)  # the rest arrives later: the daily marts are built incrementally
+    ingest_batch(settings, catalog)  # the rest arrives later
     build(settings)
-    marts = ("actor_mentions_daily", "topic_mentions_daily")
-    query = "select * exclude (built_at) from marts.{} order by all"
+    assert_equals_full_refresh()
+
+    # A late article for an old day, naming two actors that day already had.
+    body = "Xi Jinping and Vladimir Putin discussed NATO and Taiwan; Mark Rutte answered from Brussels."
+    late = _late_file(tmp_path, "Tue, 08 Sep 2026 09:00:00 GMT", "Xi and Putin talk about NATO", body)
+    before = _day_of(settings, "actor_comentions", "2026-09-08")
+    _ingest_files(settings, [late])
+    build(settings)
+    after = _day_of(settings, "actor_comentions", "2026-09-08")
+    assert after != before and ("vladimir-putin", "xi-jinping") in {(a, b) for a, b, _ in after} | {(b, a) for a, b, _ in after}
+    assert_equals_full_refresh()
+
+    # A revision of it that moves it to another day: the old day must lose it.
+    moved = _late_file(tmp_path, "Wed, 16 Sep 2026 09:00:00 GMT", "Xi and Putin talk about NATO, updated",
+                       body + " Kim Jong Un was not mentioned until now.")  # fmt: skip
+    _ingest_files(settings, [moved])
+    build(settings)
+    assert _day_of(settings, "actor_comentions", "2026-09-08") == before
+    assert_equals_full_refresh()
+
+    # A replay rewrites the mentions of existing articles: marts built on broken mentions must be repaired.
     con = duckdb.connect(str(settings.warehouse))
-    incremental = {m: con.execute(query.format(m)).fetchall() for m in marts}
+    con.execute("delete from raw.mentions where hash(article_id) % 2 = 0")
     con.close()
     build(settings, full_refresh=True)
-    con = duckdb.connect(str(settings.warehouse))
-    full = {m: con.execute(query.format(m)).fetchall() for m in marts}
-    con.close()
-    assert incremental == full and all(full.values())
+    broken = _marts(settings)
+    replay(settings)
+    build(settings)
+    repaired = assert_equals_full_refresh()
+    assert broken["actor_comentions"] != repaired["actor_comentions"]
 
 
 READER = """

@@ -1,16 +1,16 @@
--- One row per article and actor it names, however often: the unit of co-mention.
+-- One row per dated article and actor it names, however often: the unit of co-mention.
 with
 
-mentions as (
-    select * from {{ ref('int_mentions_joined_to_articles') }}
+article_mentions as (
+    select * from {{ ref('int_article_mentions') }}
 ),
 
 deduplicated as (
-    select distinct
+    select
         article_id,
         day,
         entity_id as actor_id
-    from mentions
+    from article_mentions
     where mention_kind = 'actor' and is_dated
 )
 

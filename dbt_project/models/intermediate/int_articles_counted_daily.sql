@@ -1,8 +1,15 @@
--- All dated articles per UTC day: the denominator of every share.
+{{ config(**day_incremental_config()) }}
+
+-- All dated articles per UTC day: the denominator of every share. Incremental by day (macros/touched_days.sql).
 with
+
+days as (
+    select * from {{ touched_days() }}
+),
 
 articles as (
     select * from {{ ref('stg_raw__articles') }}
+    where published_day in (select days.day from days)
 ),
 
 counted as (

@@ -3,10 +3,9 @@ with
 
 bounds as (
     select
-        min(published_day) as first_day,
-        max(published_day) as last_day
-    from {{ ref('stg_raw__articles') }}
-    where coalesce(date_flag not in ('missing', 'future_clamped'), true)
+        min(day) as first_day,
+        max(day) as last_day
+    from {{ ref('int_articles_counted_daily') }}
 ),
 
 spine as (

@@ -4,20 +4,33 @@ actors as (
     select * from {{ ref('stg_raw__actors') }}
 ),
 
-mentions as (
-    select * from {{ ref('int_mentions_joined_to_articles') }}
-    where mention_kind = 'actor'
+-- The totals add up the daily rollup (an article has one day) and the undated articles it leaves out.
+daily as (
+    select
+        actor_id,
+        day,
+        articles,
+        mentions
+    from {{ ref('actor_mentions_daily') }}
+    union all
+    select
+        entity_id as actor_id,
+        day,
+        1 as articles,
+        mentions
+    from {{ ref('int_article_mentions') }}
+    where mention_kind = 'actor' and not is_dated
 ),
 
 totals as (
     select
-        entity_id as actor_id,
-        count(*) as mentions_total,
-        count(distinct article_id) as articles_total,
+        actor_id,
+        cast(sum(mentions) as bigint) as mentions_total,
+        cast(sum(articles) as bigint) as articles_total,
         min(day) as first_day,
         max(day) as last_day
-    from mentions
-    group by entity_id
+    from daily
+    group by actor_id
 ),
 
 final as (

@@ -1,7 +1,15 @@
+{{ config(**day_incremental_config()) }}
+
+-- Incremental by day of publication (macros/touched_days.sql): a micro-batch rewrites the days its articles touch.
 with
+
+days as (
+    select * from {{ touched_days() }}
+),
 
 articles as (
     select * from {{ ref('stg_raw__articles') }}
+    where published_day in (select days.day from days)
 ),
 
 feeds as (
@@ -13,6 +21,7 @@ sightings as (
         article_id,
         count(*) as sightings
     from {{ ref('stg_raw__sightings') }}
+    where article_id in (select articles.article_id from articles)
     group by article_id
 ),
 

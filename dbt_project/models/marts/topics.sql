@@ -4,18 +4,29 @@ topics as (
     select * from {{ ref('stg_raw__topics') }}
 ),
 
-mentions as (
-    select * from {{ ref('int_mentions_joined_to_articles') }}
-    where mention_kind = 'topic'
+-- The totals add up the daily rollup (an article has one day) and the undated articles it leaves out.
+daily as (
+    select
+        topic_id,
+        articles,
+        mentions
+    from {{ ref('topic_mentions_daily') }}
+    union all
+    select
+        entity_id as topic_id,
+        1 as articles,
+        mentions
+    from {{ ref('int_article_mentions') }}
+    where mention_kind = 'topic' and not is_dated
 ),
 
 totals as (
     select
-        entity_id as topic_id,
-        count(*) as mentions_total,
-        count(distinct article_id) as articles_total
-    from mentions
-    group by entity_id
+        topic_id,
+        cast(sum(mentions) as bigint) as mentions_total,
+        cast(sum(articles) as bigint) as articles_total
+    from daily
+    group by topic_id
 ),
 
 final as (

@@ -1,9 +1,17 @@
+{{ config(**day_incremental_config()) }}
+
 -- Pairs of actors named in the same article, per day (actor_a_id < actor_b_id), with lift and
 -- PMI so that frequent actors do not dominate: lift = P(a and b) / (P(a) P(b)) over that day's articles.
+-- Incremental by day (macros/touched_days.sql): the pair self-join runs over the touched days only.
 with
+
+days as (
+    select * from {{ touched_days() }}
+),
 
 article_actors as (
     select * from {{ ref('int_article_actors_deduplicated') }}
+    where day in (select days.day from days)
 ),
 
 day_totals as (

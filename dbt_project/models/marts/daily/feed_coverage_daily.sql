@@ -3,8 +3,8 @@
 -- successful fetch that day); not_polled (before the feed's first fetch: its backlog only).
 with
 
-articles as (
-    select * from {{ ref('stg_raw__articles') }}
+feed_articles as (
+    select * from {{ ref('int_feed_articles_daily') }}
 ),
 
 fetches as (
@@ -22,10 +22,9 @@ spine as (
 published as (
     select
         feed_id,
-        published_day as day,
-        count(*) as articles
-    from articles
-    group by feed_id, published_day
+        day,
+        articles
+    from feed_articles
 ),
 
 fetched as (

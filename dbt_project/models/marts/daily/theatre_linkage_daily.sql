@@ -1,8 +1,16 @@
+{{ config(**day_incremental_config()) }}
+
 -- Articles that link actors of two theatres, per day: the "not a one-front war" index.
+-- Incremental by day (macros/touched_days.sql).
 with
+
+days as (
+    select * from {{ touched_days() }}
+),
 
 article_actors as (
     select * from {{ ref('int_article_actors_deduplicated') }}
+    where day in (select days.day from days)
 ),
 
 actors as (

@@ -3,7 +3,7 @@
 with
 
 mentions as (
-    select * from {{ ref('int_mentions_joined_to_articles') }}
+    select * from {{ ref('int_article_mentions') }}
     where mention_kind = 'topic' and is_dated
 ),
 
