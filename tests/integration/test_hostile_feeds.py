@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -19,6 +19,7 @@ import pytest
 from ingest.catalog import load_catalog
 from ingest.pipeline import ingest_batch
 from ingest.settings import Settings, load_settings
+from tests.helpers import LoopbackHandler
 
 pytestmark = pytest.mark.slow
 
@@ -50,18 +51,7 @@ LAUGHS = (
 MUTABLE = {"version": 1}
 
 
-class Hostile(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Hostile(LoopbackHandler):
     def do_GET(self) -> None:
         routes = {
             "/good-a": lambda: self._send(200, rss("gooda", 3)),

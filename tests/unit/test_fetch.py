@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import brotli
@@ -18,25 +18,15 @@ import pytest
 from ingest.fetch import Target, _error_class, fetch_targets
 from ingest.models import Validators
 from ingest.settings import Settings, load_settings
+from tests.helpers import LoopbackHandler
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(LoopbackHandler):
     lock = threading.Lock()
     in_flight = 0
     max_in_flight = 0
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_GET(self) -> None:
         if self.path == "/feed":
