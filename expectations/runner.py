@@ -7,6 +7,7 @@ by the file context under `<data dir>/gx/`.
 
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,18 +35,38 @@ class SuiteOutcome:
     run_id: str | None = None
 
 
+_CONTEXTS: dict[str, Any] = {}
+
+
 def _context(project_dir: Path) -> Any:
+    """The file context of `project_dir`, opened once per process (opening one reads and checks every store)."""
     import great_expectations as gx
 
+    key = str(project_dir.resolve())
+    if key in _CONTEXTS:
+        return _CONTEXTS[key]
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     project_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(project_dir))
+    if context.variables.config_variables_file_path:
+        # GX reads and parses `uncommitted/config_variables.yml` again at every store lookup: dozens of times per
+        # checkpoint run, most of a warm run's fixed cost. The project substitutes no config variables (environment
+        # variables still work), so the project config stops naming the file; once per data folder.
+        context.variables.config_variables_file_path = None  # type: ignore[assignment]  # GX accepts None
+        context.variables.save()
+        context = gx.get_context(mode="file", project_root_dir=str(project_dir))
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    _CONTEXTS[key] = context
     return context
 
 
 def _batch_definition(context: Any, asset_name: str) -> Any:
-    datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
+    # get, or add: `add_or_update_pandas` would replace the datasource with an empty one, and so drop the
+    # assets of the other suites, whose checkpoints this process keeps
+    try:
+        datasource = context.data_sources.get(DATASOURCE)
+    except LookupError:
+        datasource = context.data_sources.add_pandas(DATASOURCE)
     try:
         asset = datasource.get_asset(asset_name)
     except LookupError:
@@ -72,7 +93,7 @@ def _row_failures(result: Any) -> list[RowFailure]:
     return failures
 
 
-_CHECKPOINTS: dict[tuple[str, str, str], Any] = {}
+_CHECKPOINTS: dict[tuple[str, str], tuple[str, Any]] = {}  # (project, suite) -> (expectations, checkpoint)
 
 
 def _checkpoint(project_dir: Path, suite_name: str, expectations: list[Any]) -> Any:
@@ -83,9 +104,10 @@ def _checkpoint(project_dir: Path, suite_name: str, expectations: list[Any]) -> 
     """
     import great_expectations as gx
 
-    key = (str(project_dir), suite_name, repr([e.configuration.to_json_dict() for e in expectations]))
-    if key in _CHECKPOINTS:
-        return _CHECKPOINTS[key]
+    key, config = (str(project_dir.resolve()), suite_name), repr([e.configuration.to_json_dict() for e in expectations])
+    cached = _CHECKPOINTS.get(key)
+    if cached and cached[0] == config:
+        return cached[1]
     context = _context(project_dir)
     suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite_name, expectations=expectations))
     definition = context.validation_definitions.add_or_update(
@@ -98,16 +120,28 @@ def _checkpoint(project_dir: Path, suite_name: str, expectations: list[Any]) -> 
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_KEY]},
         )
     )
-    _CHECKPOINTS[key] = checkpoint
+    _CHECKPOINTS[key] = (config, checkpoint)  # one per suite: the latest expectations (thresholds can change)
     return checkpoint
 
 
-def run_suite(project_dir: Path, suite_name: str, frame: Any, row_level: list[Any], structural: list[Any]) -> SuiteOutcome:
-    """Validate `frame` (which must carry a unique `row_key` column) against both severities."""
+def run_suite(project_dir: Path, suite_name: str, frame: Any, row_level: list[Any], structural: list[Any],
+              parameters: dict[str, Any] | None = None) -> SuiteOutcome:  # fmt: skip
+    """Validate `frame` (which must carry a unique `row_key` column) against both severities.
+
+    `parameters` are the values of the expectations' `{"$PARAMETER": name}` arguments for this run."""
+    from great_expectations.exceptions.resource_freshness import ResourceFreshnessAggregateError, ResourceFreshnessError
+
     for expectation in structural:
         expectation.meta = {**(expectation.meta or {}), "severity": "structural"}
-    checkpoint = _checkpoint(project_dir, suite_name, [*structural, *row_level])
-    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    expectations = [*structural, *row_level]
+    checkpoint = _checkpoint(project_dir, suite_name, expectations)
+    try:
+        result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
+    except (ResourceFreshnessAggregateError, ResourceFreshnessError):
+        # another process stored a different version of the suite since this one was cached: store ours again
+        _CHECKPOINTS.pop((str(project_dir.resolve()), suite_name), None)
+        checkpoint = _checkpoint(project_dir, suite_name, [copy.copy(e) for e in expectations])
+        result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
     outcome = SuiteOutcome(suite=suite_name, success=bool(result.success), evaluated=len(frame), run_id=str(result.run_id))
     for validation in result.run_results.values():
         for item in validation.results:

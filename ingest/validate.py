@@ -65,7 +65,8 @@ def validate_frame(gx_dir: Path, frame: Any) -> tuple[dict[int, list[tuple[str, 
 
     limits = load_thresholds()
     problems = suite.schema_types(frame)
-    outcome = run_suite(gx_dir, suite.SUITE_NAME, frame, suite.row_level(datetime.now(UTC), limits), suite.structural())
+    outcome = run_suite(gx_dir, suite.SUITE_NAME, frame, suite.row_level(limits), suite.structural(),
+                        suite.parameters(datetime.now(UTC)))  # fmt: skip
     failures: dict[int, list[tuple[str, str | None, str | None]]] = {}
     for failure in outcome.row_failures:
         failures.setdefault(failure.row_key, []).append((failure.rule, failure.column, failure.value))
@@ -115,11 +116,29 @@ def validate_articles(gx_dir: Path, articles: Sequence[Article]) -> Validated:
     return Validated(good, rejections, [run])
 
 
+def mentions_frame(by_id: dict[str, Article], mentions: Sequence[Any]) -> Any:
+    """The mentions suite's frame, column by column (a dict per mention cost as much as the validation)."""
+    import pandas as pd
+
+    from expectations import mentions as suite
+
+    lengths = {i: (len(a.title), len(a.text)) for i, a in by_id.items()}
+    columns = {
+        "row_key": range(len(mentions)),
+        "article_id": [m.article_id for m in mentions],
+        "kind": [m.kind for m in mentions],
+        "entity_id": [m.entity_id for m in mentions],
+        "field": [m.field for m in mentions],
+        "start": [m.start for m in mentions],
+        "end": [m.end for m in mentions],
+        "text_length": [lengths[m.article_id][0 if m.field == "title" else 1] for m in mentions],
+    }
+    return pd.DataFrame(columns, columns=suite.COLUMNS)
+
+
 def validate_mentions(gx_dir: Path, articles: Sequence[Article], mentions: Sequence[Any],
                       known_ids: Sequence[str]) -> tuple[list[Any], list[Rejection], ValidationRun]:  # fmt: skip
     """Mentions that name a known id and lie inside their text; the rest quarantined."""
-    import pandas as pd
-
     from expectations import mentions as suite
     from expectations.config import load_thresholds
     from expectations.runner import run_suite
@@ -127,13 +146,9 @@ def validate_mentions(gx_dir: Path, articles: Sequence[Article], mentions: Seque
     if not mentions:
         return [], [], ValidationRun(suite.SUITE_NAME, "", datetime.now(UTC), True, 0, 0)
     by_id = {a.article_id: a for a in articles}
-    frame = pd.DataFrame([
-        {"row_key": i, "article_id": m.article_id, "kind": m.kind, "entity_id": m.entity_id, "field": m.field,
-         "start": m.start, "end": m.end,
-         "text_length": len(by_id[m.article_id].title if m.field == "title" else by_id[m.article_id].text)}
-        for i, m in enumerate(mentions)
-    ], columns=suite.COLUMNS)  # fmt: skip
-    outcome = run_suite(gx_dir, suite.SUITE_NAME, frame, suite.row_level(known_ids), suite.structural())
+    frame = mentions_frame(by_id, mentions)
+    outcome = run_suite(gx_dir, suite.SUITE_NAME, frame, suite.row_level(), suite.structural(),
+                        suite.parameters(known_ids, frame["entity_id"].unique()))  # fmt: skip
     bad = {f.row_key: f for f in outcome.row_failures}
     run = ValidationRun(suite.SUITE_NAME, outcome.run_id or "", datetime.now(UTC), not bad and not outcome.structural_failures,
                         len(frame), len(bad), "; ".join(outcome.structural_failures) or None)  # fmt: skip

@@ -174,3 +174,113 @@ def test_data_docs_render_the_runs(settings: Settings) -> None:
     process_and_load(settings, feeds, fetches, source="files", record_fetches=False)
     index = build_data_docs(settings.gx_dir)
     assert index.is_file() and "articles_batch" in index.read_text()
+
+
+def _article(i: int, published: Any, text: str = "NATO met. Poland spoke.") -> Any:
+    from datetime import UTC, datetime
+
+    from ingest.models import Article
+
+    return Article(article_id=f"id{i}", feed_id="f", url=f"https://a.example/{i}", guid=None, title=f"Title {i}", text=text,
+                   published_at=published, date_flag=None, language="en", author=None, content_hash="c", story_key="s",
+                   payload_sha256="p", position=i, fetched_at=datetime.now(UTC))  # fmt: skip
+
+
+def test_the_published_at_bound_is_a_day_after_each_run(settings: Settings) -> None:
+    """The bound is a run parameter, not part of the stored suite: it moves with the clock from run to run."""
+    from datetime import UTC, datetime, timedelta
+
+    from ingest.validate import validate_articles
+
+    for _ in range(2):  # the second run reuses the suite and checkpoint built by the first
+        now = datetime.now(UTC)
+        checked = validate_articles(
+            settings.gx_dir, [_article(0, now + timedelta(hours=23)), _article(1, now + timedelta(hours=25))]
+        )
+        assert [a.article_id for a in checked.good] == ["id0"]
+        assert [r.rule for r in checked.rejections] == ["expect_column_values_to_be_between(published_at)"]
+    suite = json.loads((settings.gx_dir / "gx" / "expectations" / "articles_batch.json").read_text())
+    bound = [
+        e["kwargs"] for e in suite["expectations"] if e["kwargs"].get("column") == "published_at" and "max_value" in e["kwargs"]
+    ]
+    assert bound == [{"column": "published_at", "min_value": "1990-01-01T00:00:00+00:00",
+                      "max_value": {"$PARAMETER": "published_at_max"}}]  # fmt: skip
+
+
+def test_bad_mentions_are_quarantined_with_their_rule(settings: Settings) -> None:
+    from datetime import UTC, datetime
+
+    from ingest.extract import load_gazetteer
+    from ingest.models import Mention
+    from ingest.validate import BatchRejected, validate_mentions
+
+    articles = [_article(i, datetime.now(UTC)) for i in range(3)]
+    good = [Mention(f"id{i % 3}", "actor", "nato", "body", 0, 4, "NATO") for i in range(300)]
+    bad = [
+        Mention("id0", "actor", "no-such-actor", "body", 0, 4, "NATO"),  # not in the gazetteer
+        Mention("id1", "actor", "nato", "title", 3, 40, "NATO"),  # ends after the title's 7 characters
+    ]
+    ids = load_gazetteer().entity_ids()
+    assert "nato" in ids and "no-such-actor" not in ids
+    kept, rejections, run = validate_mentions(settings.gx_dir, articles, [*good[:150], *bad, *good[150:]], ids)
+    assert kept == good
+    assert sorted((r.article_id, r.rule, r.value) for r in rejections) == [
+        ("id0", "expect_column_values_to_be_in_set(entity_id)", "no-such-actor"),
+        ("id1", "expect_column_pair_values_a_to_be_greater_than_b", None),
+    ]
+    assert (run.suite, run.success, run.evaluated, run.unexpected) == ("mentions_batch", False, 302, 2)
+    # more than 1% bad is an extractor bug: the batch is rejected
+    with pytest.raises(BatchRejected, match="2 of 12 bad"):
+        validate_mentions(settings.gx_dir, articles, [*good[:10], *bad], ids)
+
+
+def test_every_suite_runs_again_in_the_same_process_without_being_stored_again(settings: Settings) -> None:
+    """One suite, definition and checkpoint per suite and process: a second batch stores nothing but its results."""
+    from datetime import UTC, datetime
+
+    from ingest.extract import load_gazetteer
+    from ingest.models import Mention
+    from ingest.validate import gate, validate_articles, validate_mentions
+
+    gx = settings.gx_dir / "gx"
+    articles = [_article(i, datetime.now(UTC)) for i in range(3)]
+    mentions = [Mention("id0", "actor", "nato", "body", 0, 4, "NATO")]
+
+    def batch() -> None:
+        assert len(validate_articles(settings.gx_dir, articles).good) == 3
+        assert gate(settings.gx_dir, 3, 0).success
+        assert validate_mentions(settings.gx_dir, articles, mentions, load_gazetteer().entity_ids())[2].success
+
+    batch()
+    stored = {p: p.stat().st_mtime_ns for folder in ("expectations", "validation_definitions", "checkpoints")
+              for p in (gx / folder).glob("*.json")}  # fmt: skip
+    assert len(stored) == 9
+    batch()  # each suite's asset is still there (adding one datasource asset must not drop the others')
+    assert {p: p.stat().st_mtime_ns for p in stored} == stored
+    assert len(list((gx / "uncommitted" / "validations").rglob("*.json"))) == 6
+
+
+def test_a_suite_changed_by_thresholds_or_by_another_process_is_stored_again(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    from ingest.validate import BatchRejected, gate
+
+    strict, lenient = tmp_path / "strict.yaml", tmp_path / "lenient.yaml"
+    strict.write_text("articles:\n  max_quarantined_share: 0.1\n  min_entries_for_share: 1\n")
+    lenient.write_text("articles:\n  max_quarantined_share: 0.9\n  min_entries_for_share: 1\n")
+    for rules, passes in ((strict, False), (lenient, True), (strict, False)):  # back and forth in one process
+        monkeypatch.setenv("DEFNEWS_QUALITY", str(rules))
+        if passes:
+            assert gate(settings.gx_dir, 10, 5).success
+        else:
+            with pytest.raises(BatchRejected, match="50% of the batch's 10 rows"):
+                gate(settings.gx_dir, 10, 5)
+    # another process stores its own version of the suite: this one's cached checkpoint is stale, and is rebuilt
+    other = gx.get_context(mode="file", project_root_dir=str(settings.gx_dir))
+    other.suites.add_or_update(gx.ExpectationSuite(name="articles_batch_gate", expectations=[
+        gxe.ExpectColumnMeanToBeBetween(column="rejected", min_value=0.0, max_value=0.99)]))  # fmt: skip
+    with pytest.raises(BatchRejected, match="50% of the batch's 10 rows"):
+        gate(settings.gx_dir, 10, 5)
