@@ -51,3 +51,19 @@ def test_batch_signatures_equal_one_by_one(monkeypatch: pytest.MonkeyPatch, chun
 
 def test_no_documents() -> None:
     assert stories.signatures([]) == []
+
+
+def test_band_keys_are_the_ones_stored() -> None:
+    """LSH band keys as first written (a hash of the band number and its 4 values); stored keys must keep matching."""
+
+    def reference(sig: np.ndarray) -> list[int]:
+        keys = []
+        for band in range(stories.BANDS):
+            chunk = sig[band * stories.ROWS : (band + 1) * stories.ROWS].tobytes()
+            keys.append(int.from_bytes(hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest(), "little") >> 1)
+        return keys
+
+    sigs = stories.signatures([(f"Title {i}", LEAD * (i % 3)) for i in range(20)])
+    matrix = np.stack(sigs)
+    for i, sig in enumerate(sigs):
+        assert stories.bands(sig) == reference(sig) == stories.bands(matrix[i]) == stories.bands(matrix.T.copy().T[i])
