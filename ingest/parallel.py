@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -71,22 +71,66 @@ def _warm() -> None:
     extract(load_gazetteer(), "warm-up", "NATO", "Poland")
 
 
-def process_landed(landing_dir: Path, jobs: Sequence[PayloadJob], *, workers: int | None = None,
-                   min_bytes: int | None = None) -> Processed:  # fmt: skip
-    """Every job parsed, normalised and extracted, merged in job order; on `workers` processes when it pays."""
-    workers = min(workers or default_workers(), len(jobs))
-    out = Processed()
-    if workers > 1 and sum(job.size for job in jobs) >= (POOL_MIN_BYTES if min_bytes is None else min_bytes):
-        try:
-            context = multiprocessing.get_context("forkserver")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm) as pool:
-                for part in pool.map(_in_worker, [landing_dir] * len(jobs), jobs):
-                    out.add(part)
-            return out
-        except (BrokenProcessPool, OSError) as exc:
-            log.warning("process pool failed (%s); processing the %d payload(s) in this process", exc, len(jobs))
+class Workers:
+    """A pool for a whole run (one or many batches), or none: `submit` a batch now, take its result later.
+
+    While the writer validates and loads one batch, the workers already parse the next one.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _started(self) -> ProcessPoolExecutor | None:
+        if self._pool is None and self.workers > 1:
+            try:
+                context = multiprocessing.get_context("forkserver")
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm)
+            except OSError as exc:
+                log.warning("process pool failed to start (%s); processing in this process", exc)
+                self.workers = 1
+        return self._pool
+
+    def submit(self, landing_dir: Path, jobs: Sequence[PayloadJob], min_bytes: int | None = None) -> Callable[[], Processed]:
+        """Start on `jobs` (in the pool when the batch is big enough); the returned call gives the merged result."""
+        big = sum(job.size for job in jobs) >= (POOL_MIN_BYTES if min_bytes is None else min_bytes)
+        pool = self._started() if big and len(jobs) > 1 else None
+        if pool is None:
+            return lambda: _here(landing_dir, jobs)
+        futures = [pool.submit(_in_worker, landing_dir, job) for job in jobs]
+
+        def result() -> Processed:
             out = Processed()
-    gaz = load_gazetteer()
+            try:
+                for future in futures:
+                    out.add(future.result())
+                return out
+            except BrokenProcessPool as exc:
+                log.warning("process pool failed (%s); processing the %d payload(s) in this process", exc, len(jobs))
+                self.__exit__()
+                self.workers = 1
+                return _here(landing_dir, jobs)
+
+        return result
+
+
+def _here(landing_dir: Path, jobs: Sequence[PayloadJob]) -> Processed:
+    out, gaz = Processed(), load_gazetteer()
     for job in jobs:
         _run(landing_dir, job, gaz, out)
     return out
+
+
+def process_landed(landing_dir: Path, jobs: Sequence[PayloadJob], *, workers: int | None = None,
+                   min_bytes: int | None = None) -> Processed:  # fmt: skip
+    """Every job parsed, normalised and extracted, merged in job order; on `workers` processes when it pays."""
+    with Workers(min(workers or default_workers(), max(len(jobs), 1))) as pool:
+        return pool.submit(landing_dir, jobs, min_bytes)()

@@ -21,8 +21,8 @@ from ingest.extract import ExtractionResult, Gazetteer, extract, load_gazetteer
 from ingest.fetch import Target, fetch_targets
 from ingest.load import PAYLOAD_COLUMNS, Batch, PayloadRecord, load_batch, read_states, record_validation_runs
 from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult
-from ingest.parallel import PayloadJob, process_landed
-from ingest.process import dedupe
+from ingest.parallel import PayloadJob, Workers, process_landed
+from ingest.process import Processed, dedupe
 from ingest.settings import Settings
 from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
 from ingest.warehouse import connect, insert_rows
@@ -82,20 +82,31 @@ def _recovered(settings: Settings, fetches: Sequence[FetchResult]) -> list[Fetch
     return recovered
 
 
-def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str = "fetch",
-                     replace: bool = False, batch_id: str | None = None, record_fetches: bool = True,
-                     fulltext: Catalog | None = None) -> BatchStats:  # fmt: skip
-    """The writer's half: parse the landed bodies, validate, and load everything in one transaction."""
-    gaz = load_gazetteer()
+def payload_jobs(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult]) -> list[PayloadJob]:
+    """What there is to parse: every fetch that landed a body, with its feed (or a stand-in for an unknown one)."""
     by_id = {f.id: f for f in feeds}
-    recovered = _recovered(settings, fetches) if record_fetches else []
-    jobs = [
+    return [
         PayloadJob(result.sha256, by_id.get(result.feed_id) or Feed(id=result.feed_id, url=result.url, publisher=result.feed_id),
                    result.requested_at, result.final_url or result.url, result.content_type,
                    result.size or landing.landed_bytes(settings.landing_dir, result.sha256))
-        for result in [*fetches, *recovered] if result.sha256 and result.outcome == "ok"
+        for result in fetches if result.sha256 and result.outcome == "ok"
     ]  # fmt: skip
-    out = process_landed(settings.landing_dir, jobs, workers=settings.workers)
+
+
+def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str = "fetch",
+                     replace: bool = False, batch_id: str | None = None, record_fetches: bool = True,
+                     fulltext: Catalog | None = None, processed: Processed | None = None) -> BatchStats:  # fmt: skip
+    """The writer's half: parse the landed bodies, validate, and load everything in one transaction.
+
+    `processed` is the batch already parsed (by `load_in_batches`, which parses the next batch while
+    this one loads); by default it is parsed here.
+    """
+    gaz = load_gazetteer()
+    recovered = _recovered(settings, fetches) if record_fetches else []
+    if processed is None:
+        processed = process_landed(settings.landing_dir, payload_jobs(settings, feeds, [*fetches, *recovered]),
+                                   workers=settings.workers)  # fmt: skip
+    out = processed
     everything = dedupe(out)
     batch_id = batch_id or new_batch_id(source)
     runs: list[ValidationRun] = []
@@ -163,11 +174,17 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence
         chunks[-1].append(fetch)
         size += bytes_
     total: BatchStats | None = None
-    for chunk in chunks:
-        stats = process_and_load(settings, feeds, chunk, source=source, replace=replace, record_fetches=False)
-        total = stats if total is None else total.plus(stats)
-        if len(chunks) > 1:
-            log.info("batch %s: %d entries, %d new articles", stats.batch_id, stats.entries_seen, stats.articles_new)
+    with Workers(settings.workers) as workers:
+        parsing = workers.submit(settings.landing_dir, payload_jobs(settings, feeds, chunks[0]))
+        for number, chunk in enumerate(chunks):
+            processed = parsing()
+            if number + 1 < len(chunks):  # the workers parse the next batch while this one is validated and loaded
+                parsing = workers.submit(settings.landing_dir, payload_jobs(settings, feeds, chunks[number + 1]))
+            stats = process_and_load(settings, feeds, chunk, source=source, replace=replace, record_fetches=False,
+                                     processed=processed)  # fmt: skip
+            total = stats if total is None else total.plus(stats)
+            if len(chunks) > 1:
+                log.info("batch %s: %d entries, %d new articles", stats.batch_id, stats.entries_seen, stats.articles_new)
     assert total is not None
     return total
 

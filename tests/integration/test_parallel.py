@@ -97,13 +97,20 @@ def test_a_batch_loads_the_same_rows_with_and_without_the_pool(tmp_path: Path, s
     assert snapshots[0] == snapshots[1]
 
 
-def test_a_large_run_loads_in_bounded_batches_with_the_same_rows(tmp_path: Path, settings: Settings) -> None:
+def test_a_large_run_loads_in_bounded_batches_with_the_same_rows(tmp_path: Path, settings: Settings,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    """One batch in one process against several batches, each parsed by the pool while the one before loads."""
     files = [*sorted(SAMPLES.glob("*.xml")), FIXTURES / "corrupted.xml"]
     snapshots, runs = [], []
-    for name, batch_bytes in (("one", None), ("several", 300_000)):
-        run = dataclasses.replace(settings, data_dir=tmp_path / name)
+    for name, batch_bytes, workers, pool_from in (("one", None, 1, None), ("several", 300_000, 2, 0)):
+        if pool_from is not None:
+            monkeypatch.setattr(parallel, "POOL_MIN_BYTES", pool_from)
+        run = dataclasses.replace(settings, data_dir=tmp_path / name, workers=workers)
         feeds, fetches = files_as_fetches(files, run)
-        runs.append(load_in_batches(run, feeds, fetches, source="files", batch_bytes=batch_bytes))
+        with caplog.at_level(logging.WARNING, logger="ingest.parallel"):
+            runs.append(load_in_batches(run, feeds, fetches, source="files", batch_bytes=batch_bytes))
+        assert not caplog.records, "the pool fell back to one process"
         snapshots.append(_snapshot(run))
     one, several = runs
     assert one.batches == 1 and several.batches > 2
