@@ -1,7 +1,7 @@
 {#-
   Incremental by UTC day, exact under late articles, revisions that move an article to another day, replays and
   dimension changes. `int_days_fingerprinted` holds one fingerprint per day of everything the daily models read
-  (each article's id, last write, story, feed and date flag, and the actor, topic and feed tables). Each model built
+  (each article's id, last write, story, date flag, feed and its publisher; the actor and topic tables). Each model built
   with these macros keeps, beside itself (`<schema>.<model>__days`, schema `intermediate`), the fingerprints it was
   last built against; a build recomputes the days whose fingerprint differs, appeared or vanished:
 

@@ -2,8 +2,9 @@
 
 -- One fingerprint per UTC day of publication (dated or not) of everything the day-incremental models read: each
 -- article's id, last write (new, seen again, revised or replayed: its mentions change only then), story, date flag,
--- feed and the feed's publisher and language, the feeds it was seen in; and the actor and topic tables (a change there
--- changes every day). A day whose fingerprint moved
+-- feed and the feed's publisher and language; and the actor and topic tables (a change there changes every day).
+-- The feeds an article was seen in (articles.sightings) change only with a write of the article: a sighting is
+-- recorded for the articles of a batch, and each of them gets a new updated_at. A day whose fingerprint moved
 -- is recomputed; see macros/touched_days.sql.
 with
 
@@ -21,14 +22,6 @@ topics as (
 
 feeds as (
     select * from {{ ref('stg_raw__feeds') }}
-),
-
-sightings as (
-    select
-        article_id,
-        count(*) as sightings
-    from {{ ref('stg_raw__sightings') }}
-    group by article_id
 ),
 
 dimensions as (
@@ -52,13 +45,11 @@ per_day as (
         sum(
             hash(
                 articles.article_id, articles.updated_at, articles.story_id, articles.feed_id,
-                coalesce(articles.date_flag, ''), coalesce(feeds.publisher, ''), coalesce(feeds.catalog_language, ''),
-                coalesce(sightings.sightings, 0)
+                coalesce(articles.date_flag, ''), coalesce(feeds.publisher, ''), coalesce(feeds.catalog_language, '')
             )
         ) as articles_fingerprint
     from articles
     left join feeds on articles.feed_id = feeds.feed_id
-    left join sightings on articles.article_id = sightings.article_id
     group by articles.published_day
 ),
 

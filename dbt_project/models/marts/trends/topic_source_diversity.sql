@@ -17,8 +17,7 @@ by_publisher as (
         mentions.publisher,
         count(distinct mentions.article_id) as articles
     from mentions
-    cross join latest
-    where mentions.day > latest.last_day - to_days({{ var('topic_actor_window_days', 30) }})
+    where mentions.day > (select latest.last_day from latest) - to_days({{ var('topic_actor_window_days', 30) }})
     group by mentions.entity_id, mentions.publisher
 ),
 
