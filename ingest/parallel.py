@@ -91,21 +91,28 @@ class Workers:
 
     def _started(self) -> ProcessPoolExecutor | None:
         if self._pool is None and self.workers > 1:
-            try:
-                context = multiprocessing.get_context("forkserver")
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm)
-            except OSError as exc:
-                log.warning("process pool failed to start (%s); processing in this process", exc)
-                self.workers = 1
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm)
         return self._pool
+
+    def _give_up(self, exc: BaseException, jobs: int) -> None:
+        log.warning("process pool failed (%s: %s); processing the %d payload(s) in this process", type(exc).__name__, exc,
+                    jobs)  # fmt: skip
+        self.__exit__()
+        self.workers = 1
 
     def submit(self, landing_dir: Path, jobs: Sequence[PayloadJob], min_bytes: int | None = None) -> Callable[[], Processed]:
         """Start on `jobs` (in the pool when the batch is big enough); the returned call gives the merged result."""
         big = sum(job.size for job in jobs) >= (POOL_MIN_BYTES if min_bytes is None else min_bytes)
-        pool = self._started() if big and len(jobs) > 1 else None
-        if pool is None:
+        if not big or len(jobs) < 2 or self.workers < 2:
             return lambda: _here(landing_dir, jobs)
-        futures = [pool.submit(_in_worker, landing_dir, job) for job in jobs]
+        try:  # workers start on the first submit: a process that may not have children finds out here
+            pool = self._started()
+            assert pool is not None
+            futures = [pool.submit(_in_worker, landing_dir, job) for job in jobs]
+        except (OSError, AssertionError, BrokenProcessPool) as exc:
+            self._give_up(exc, len(jobs))
+            return lambda: _here(landing_dir, jobs)
 
         def result() -> Processed:
             out = Processed()
@@ -113,10 +120,8 @@ class Workers:
                 for future in futures:
                     out.add(future.result())
                 return out
-            except BrokenProcessPool as exc:
-                log.warning("process pool failed (%s); processing the %d payload(s) in this process", exc, len(jobs))
-                self.__exit__()
-                self.workers = 1
+            except BrokenProcessPool as exc:  # a worker died (killed, out of memory): nothing is lost, it is only slower
+                self._give_up(exc, len(jobs))
                 return _here(landing_dir, jobs)
 
         return result

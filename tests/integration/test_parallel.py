@@ -12,7 +12,7 @@ import pytest
 
 from ingest import landing, parallel
 from ingest.models import Feed
-from ingest.parallel import PayloadJob, process_landed
+from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.pipeline import files_as_fetches, load_in_batches, process_and_load
 from ingest.process import Processed
 from ingest.settings import Settings
@@ -116,3 +116,27 @@ def test_a_large_run_loads_in_bounded_batches_with_the_same_rows(tmp_path: Path,
     assert one.batches == 1 and several.batches > 2
     assert several.entries_seen == one.entries_seen and several.articles_new == one.articles_new
     assert snapshots[0] == snapshots[1]
+
+
+def test_a_worker_that_dies_costs_time_not_entries(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import signal
+    import time
+
+    import psutil
+
+    jobs = _jobs(tmp_path) * 3
+    alone = process_landed(tmp_path, jobs, workers=1)
+    with caplog.at_level(logging.WARNING, logger="ingest.parallel"), Workers(2) as workers:
+        pending = workers.submit(tmp_path, jobs, min_bytes=0)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # the workers are the forkserver's children
+            found = [p for p in psutil.Process().children(recursive=True) if p.ppid() != psutil.Process().pid]
+            if found:
+                found[0].send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail("no worker process appeared")
+        pooled = pending()
+    assert any("process pool failed" in r.getMessage() for r in caplog.records)
+    assert _plain(pooled) == _plain(alone)
