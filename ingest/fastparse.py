@@ -113,6 +113,8 @@ def check_encoding(body: bytes, content_type: str | None) -> str:
     encoding = ENCODINGS.get(label)
     if encoding is None:
         raise NotFast(f"declared encoding {label}")
+    if body[:3] == b"\xef\xbb\xbf" and encoding != "utf-8":  # lxml lets the mark win, feedparser the declaration
+        raise NotFast(f"UTF-8 byte order mark with a declared {label}")
     if content_type:
         media = content_type.split(";", 1)[0].strip().lower()
         if media not in XML_MEDIA_TYPES:

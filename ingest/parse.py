@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import gzip
 import io
+import logging
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,7 @@ from ingest import fastparse
 from ingest.models import ParsedFeed, RawEntry
 
 GZIP_MAGIC = b"\x1f\x8b"
+log = logging.getLogger(__name__)
 
 
 class ParseError(ValueError):
@@ -34,8 +36,8 @@ class ParseError(ValueError):
 
 
 def _when(entry: Any) -> datetime | None:
-    if "datetime" in entry:  # the fast path's, already converted the same way
-        found: datetime = entry["datetime"]
+    found = entry.get("datetime")  # the fast path's, already converted the same way
+    if isinstance(found, datetime):  # feedparser keeps an unknown <datetime> element's text under the same key
         return found
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed: time.struct_time | None = entry.get(key)
@@ -105,6 +107,7 @@ def parse_feed(body: bytes, content_type: str | None = None, max_bytes: int = 15
             declined = str(exc)
         except Exception as exc:  # noqa: BLE001 (a fast-path bug must cost speed, never a body)
             declined = f"fast path failed: {type(exc).__name__}: {exc}"
+            log.warning("fast parse path failed, feedparser used instead: %s", declined)
     return _parse_feedparser(body, content_type, declined)
 
 

@@ -112,3 +112,18 @@ def test_a_doctype_after_a_long_prolog_is_found_on_the_parsed_tree() -> None:
             continue
         assert parsed.parser == "feedparser" and parsed.fast_declined
         assert all("root:" not in (e.title or "") and "lollollol" not in (e.title or "") for e in parsed.entries)
+
+
+def test_an_unknown_datetime_element_is_not_taken_for_the_converted_date() -> None:
+    """feedparser keeps an unknown <datetime> element's text under the key the fast path uses for its date."""
+    body = b"""<?xml version="1.0"?><rss version="0.92"><channel><title>t</title>
+    <item><title>One</title><link>https://outlet.example/1</link><datetime>yesterday</datetime>
+    <pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>"""
+    parsed = parse_feed(body)
+    assert parsed.parser == "feedparser"  # RSS 0.92 is left to feedparser
+    assert parsed.entries[0].published is not None and parsed.entries[0].published.isoformat() == "2026-11-02T10:00:00+00:00"
+
+
+def test_a_utf8_byte_order_mark_with_a_latin1_declaration_is_left_to_feedparser() -> None:
+    body = b'\xef\xbb\xbf<?xml version="1.0" encoding="iso-8859-1"?>' + RSS.split(b"?>", 1)[1]
+    assert parse_feed(body).parser == "feedparser"
