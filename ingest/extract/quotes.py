@@ -51,13 +51,14 @@ def _last_person_before(hits: list[Hit], offset: int, persons: AbstractSet[str],
 def _speaker_first(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """(speaker span, quote span) of every `Speaker said: "..."`, in text order, never overlapping."""
     out: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    taken = 0
-    for match in VERB_QUOTE.finditer(text):
-        window = max(taken, match.start() - SPEAKER_REACH)
-        speaker = SPEAKER_BEFORE.search(text, window, match.start())
+    taken = position = 0
+    while match := VERB_QUOTE.search(text, position):
+        speaker = SPEAKER_BEFORE.search(text, max(taken, match.start() - SPEAKER_REACH), match.start())
         if speaker:
             out.append(((speaker.start(1), speaker.end(1)), match.span(1)))
-            taken = match.end()
+            taken = position = match.end()
+        else:  # a verb with no speaker before it must not swallow the quote marks a later statement uses
+            position = match.start() + 1
     return out
 
 

@@ -203,3 +203,11 @@ def test_eval_scores_topics_one_by_one_on_dev_only(tmp_path: Path) -> None:
     assert not any(key.startswith("topics@test:") for key in scores)
     assert scores["topics@test"]["tp"] == 1
     assert "topics@dev:sanctions" in format_report(report)
+
+
+def test_a_verb_without_a_speaker_does_not_swallow_the_next_statement() -> None:
+    gaz = load_gazetteer()
+    text = ('Asked about the "deal he said", the official shrugged. '
+            'Minister Jones warned: "We will respond to any aggression firmly."')  # fmt: skip
+    quotes = extract(gaz, "q", "t", text).quotes
+    assert [(q.text, q.speaker) for q in quotes] == [("We will respond to any aggression firmly", "Minister Jones")]
