@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +26,7 @@ from ingest import landing
 from ingest.extract import Gazetteer, load_gazetteer
 from ingest.models import Feed
 from ingest.process import Processed, process_payload
+from ingest.settings import default_workers
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +43,6 @@ class PayloadJob:
     response_url: str | None
     content_type: str | None
     size: int = 0  # bytes, when known: decides whether a pool pays
-
-
-def default_workers() -> int:
-    """`DEFNEWS_WORKERS`, else one worker per core the process may use."""
-    configured = os.environ.get("DEFNEWS_WORKERS")
-    if configured:
-        return max(1, int(configured))
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def _run(landing_dir: Path, job: PayloadJob, gaz: Gazetteer, out: Processed) -> None:

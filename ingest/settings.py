@@ -54,6 +54,17 @@ class Settings:
         return self.data_dir / "dbt"
 
 
+def default_workers() -> int:
+    """`DEFNEWS_WORKERS`, else one worker process per core this process may use."""
+    configured = os.environ.get("DEFNEWS_WORKERS", "").strip()
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError as exc:
+            raise ValueError(f"DEFNEWS_WORKERS must be a whole number, not {configured!r}") from exc
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
 def load_settings(data_dir: str | Path | None = None, feeds_file: str | Path | None = None) -> Settings:
     """Explicit arguments win over `DEFNEWS_*` environment variables, which win over defaults.
 
@@ -63,8 +74,6 @@ def load_settings(data_dir: str | Path | None = None, feeds_file: str | Path | N
     feeds = Path(feeds_file or os.environ.get("DEFNEWS_FEEDS") or PROJECT_ROOT / "config" / "feeds.yaml")
     dbt_dir = Path(os.environ.get("DEFNEWS_DBT_PROJECT_DIR") or PROJECT_ROOT / "dbt_project")
     warehouse = os.environ.get("DEFNEWS_WAREHOUSE") if data_dir is None else None
-    from ingest.parallel import default_workers
-
     return Settings(
         data_dir=data,
         feeds_file=feeds.resolve(),
