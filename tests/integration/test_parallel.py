@@ -100,7 +100,10 @@ def test_a_batch_loads_the_same_rows_with_and_without_the_pool(tmp_path: Path, s
 def test_a_large_run_loads_in_bounded_batches_with_the_same_rows(tmp_path: Path, settings: Settings,
                                                                   monkeypatch: pytest.MonkeyPatch,
                                                                   caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
-    """One batch in one process against several batches, each parsed by the pool while the one before loads."""
+    """One batch in one process against several batches, each parsed by the pool while the one before loads.
+
+    The samples have no article in two files with different texts, where the two would differ by design
+    (a later batch's copy is a revision, see `load_in_batches`)."""
     files = [*sorted(SAMPLES.glob("*.xml")), FIXTURES / "corrupted.xml"]
     snapshots, runs = [], []
     for name, batch_bytes, workers, pool_from in (("one", None, 1, None), ("several", 300_000, 2, 0)):
