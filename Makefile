@@ -40,7 +40,7 @@ demo: install
 	$(BIN)/defnews demo --data-dir data
 
 bench: install
-	$(BIN)/python bench/bench.py $(if $(QUICK),--quick)
+	@$(BIN)/python bench/bench.py $(if $(QUICK),--quick)
 
 parse-diff: install
 	$(BIN)/python bench/parse_diff.py $(or $(CORPORA),../shared/corpora) samples/feeds
