@@ -31,10 +31,16 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --extra celery --python $(PYTHON)
 	touch $@
 
+# The matcher's C extension (ingest/extract/_scan.c), built beside its source for this interpreter.
+# Without a C compiler build_native.py says so and builds nothing: extraction then runs in Python.
+NATIVE := ingest/extract/_scan$(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+$(NATIVE): ingest/extract/_scan.c ingest/extract/build_native.py $(VENV)/.installed
+	$(BIN)/python ingest/extract/build_native.py
+
 dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f) dbt_project/dbt_project.yml
 	$(BIN)/defnews manifest --data-dir data
 
-install: $(VENV)/.installed dbt_project/target/manifest.json
+install: $(VENV)/.installed $(NATIVE) dbt_project/target/manifest.json
 
 demo: install
 	$(BIN)/defnews demo --data-dir data

@@ -1,0 +1,608 @@
+/* _scan: the matcher's hot loop (`ingest.extract.matcher.find_hits`) in C.
+ *
+ * Why: the pure-Python path builds a tuple for every raw Aho-Corasick hit (about a hundred per
+ * article) and filters them one by one in Python; most are dropped (word boundary, case). Here
+ * the automaton pass, the word-boundary check, the case-sensitive surface check and the
+ * leftmost-longest choice per lane all run in C, and Python only sees the hits that are kept.
+ *
+ * The rules are the Python reference's, which stays in matcher.py as the fallback and as the
+ * oracle of tests/unit/test_scan_native.py:
+ *   - the automaton runs over the folded text, `matcher._fold(text)`: each code point lowered when
+ *     its lower case is one code point, else kept. The scan folds as it reads (ASCII by table,
+ *     others by _PyUnicode_ToLowerFull, what str.lower uses), except in a text with a capital
+ *     sigma, whose lower case depends on its neighbours: it asks the `fold` callable, `_fold` itself;
+ *   - a hit counts only at word boundaries of the original text: the code points around it are
+ *     not alphanumeric (Py_UNICODE_ISALNUM is what str.isalnum tests on one character);
+ *   - a case-sensitive pattern counts only where the original text equals its surface;
+ *   - a guarded pattern ("Chad", "Jordan") is asked of the `guard` callable, the Python
+ *     function itself (`matcher._beside_a_name`): it is rare, so it stays exact by construction;
+ *   - the surviving candidates, ordered by (start, longest first, pattern index), are kept when
+ *     they start at or after the end of the last kept hit of their lane.
+ *
+ * The automaton: a trie over code points with failure links. For ASCII code points (nearly all
+ * of the text) every state has a full transition row over the key alphabet's ASCII classes, so a
+ * step is one table read; other code points follow the trie and failure links (sparse sibling
+ * lists; the root's are sorted and binary-searched). The step is bound by memory latency, so the
+ * states are numbered breadth-first (the shallow ones, visited most, share cache lines) and each
+ * row entry carries, in its low bit, whether a key ends at the target state or on its fail chain:
+ * most steps read one table entry and nothing else. All arrays are allocated at construction and
+ * freed by the type's dealloc.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define ASCII 128
+#define CAPITAL_SIGMA 0x3A3
+
+typedef struct {
+    Py_UCS4 cp;
+    int32_t state;
+} Edge;
+
+typedef struct {
+    Py_ssize_t start, end;
+    int32_t pattern;
+} Candidate;
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *guard; /* callable(text, start, end) -> bool: true drops a guarded pattern's hit */
+    PyObject *fold;  /* callable(text) -> str: matcher._fold, for a text with a capital sigma */
+    int32_t n_states, n_keys, n_patterns, width;
+    uint8_t cls[ASCII];      /* ASCII code point -> class in 1..width-1 of the keys' code points; 0: in no key */
+    uint8_t scan_cls[ASCII]; /* the class of the code point's lower case: the scan folds ASCII with it */
+    /* the trie, one entry per state (state 0 is the root) */
+    Py_UCS4 *label;
+    int32_t *child, *sibling; /* first child; next sibling */
+    int32_t *fail, *term, *dict_link; /* term: key ending here or -1; dict_link: next state with a key on the fail chain */
+    uint32_t *delta; /* n_states * width: the full transition on ASCII classes, (state << 1) | has output */
+    Edge *root_hi; /* the root's children for non-ASCII code points, sorted */
+    int32_t n_root_hi;
+    /* keys: length, and their patterns (ascending index) at key_pats[key_first[k] .. key_first[k + 1]) */
+    int32_t *key_len, *key_first, *key_pats;
+    /* patterns: lane (0 actor, 1 topic), guarded, case-sensitive surface at surf[surf_at[p] ..] or surf_len -1 */
+    uint8_t *lane, *guarded;
+    Py_ssize_t *surf_at, *surf_len;
+    Py_UCS4 *surf;
+} Scanner;
+
+static void scanner_free_arrays(Scanner *self) {
+    void **arrays[] = {(void **)&self->label,    (void **)&self->child,    (void **)&self->sibling,
+                       (void **)&self->fail,     (void **)&self->term,     (void **)&self->dict_link,
+                       (void **)&self->delta,    (void **)&self->root_hi,  (void **)&self->key_len,
+                       (void **)&self->key_first, (void **)&self->key_pats, (void **)&self->lane,
+                       (void **)&self->guarded,  (void **)&self->surf_at,  (void **)&self->surf_len,
+                       (void **)&self->surf};
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+        PyMem_Free(*arrays[i]);
+        *arrays[i] = NULL;
+    }
+}
+
+/* The child of state s on code point c, or -1. */
+static int32_t goto_state(const Scanner *self, int32_t s, Py_UCS4 c) {
+    if (s == 0) {
+        if (c < ASCII) {
+            int32_t t = self->cls[c] ? (int32_t)(self->delta[self->cls[c]] >> 1) : 0;
+            return t ? t : -1;
+        }
+        int32_t lo = 0, hi = self->n_root_hi;
+        while (lo < hi) {
+            int32_t mid = lo + (hi - lo) / 2;
+            if (self->root_hi[mid].cp < c)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo < self->n_root_hi && self->root_hi[lo].cp == c ? self->root_hi[lo].state : -1;
+    }
+    for (int32_t t = self->child[s]; t >= 0; t = self->sibling[t])
+        if (self->label[t] == c)
+            return t;
+    return -1;
+}
+
+/* One automaton step on a non-ASCII code point: follow failure links until a child matches. */
+static int32_t step_hi(const Scanner *self, int32_t s, Py_UCS4 c) {
+    for (;;) {
+        int32_t t = goto_state(self, s, c);
+        if (t >= 0)
+            return t;
+        if (s == 0)
+            return 0;
+        s = self->fail[s];
+    }
+}
+
+static int edge_order(const void *a, const void *b) {
+    Py_UCS4 x = ((const Edge *)a)->cp, y = ((const Edge *)b)->cp;
+    return (x > y) - (x < y);
+}
+
+/* Reads and checks the entries; fills the trie, the keys and the patterns. */
+static int scanner_insert(Scanner *self, PyObject *items, Py_ssize_t n) {
+    Py_ssize_t surf_used = 0;
+    int32_t *pattern_key = PyMem_Malloc(sizeof(int32_t) * (size_t)(n ? n : 1));
+    if (!pattern_key) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->child[0] = self->sibling[0] = self->term[0] = -1;
+    self->label[0] = 0;
+    self->n_states = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *entry = PySequence_Fast_GET_ITEM(items, i);
+        PyObject *key = PyTuple_GET_ITEM(entry, 0), *surface = PyTuple_GET_ITEM(entry, 1);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(key);
+        int kind = PyUnicode_KIND(key);
+        const void *data = PyUnicode_DATA(key);
+        int32_t s = 0;
+        for (Py_ssize_t j = 0; j < length; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, j);
+            int32_t t = self->child[s];
+            while (t >= 0 && self->label[t] != c)
+                t = self->sibling[t];
+            if (t < 0) {
+                t = self->n_states++;
+                self->label[t] = c;
+                self->child[t] = self->term[t] = -1;
+                self->sibling[t] = self->child[s];
+                self->child[s] = t;
+            }
+            s = t;
+        }
+        if (self->term[s] < 0) {
+            self->term[s] = self->n_keys;
+            self->key_len[self->n_keys++] = (int32_t)length;
+        }
+        pattern_key[i] = self->term[s];
+        self->lane[i] = (uint8_t)PyLong_AsLong(PyTuple_GET_ITEM(entry, 2));
+        self->guarded[i] = (uint8_t)PyObject_IsTrue(PyTuple_GET_ITEM(entry, 3));
+        if (surface == Py_None) {
+            self->surf_at[i] = 0;
+            self->surf_len[i] = -1;
+        } else {
+            Py_ssize_t size = PyUnicode_GET_LENGTH(surface);
+            if (!PyUnicode_AsUCS4(surface, self->surf + surf_used, size, 0)) {
+                PyMem_Free(pattern_key);
+                return -1;
+            }
+            self->surf_at[i] = surf_used;
+            self->surf_len[i] = size;
+            surf_used += size;
+        }
+    }
+    /* the patterns of each key, by a counting sort that keeps them in index order */
+    memset(self->key_first, 0, sizeof(int32_t) * (size_t)(self->n_keys + 1));
+    for (Py_ssize_t i = 0; i < n; i++)
+        self->key_first[pattern_key[i] + 1]++;
+    for (int32_t k = 0; k < self->n_keys; k++)
+        self->key_first[k + 1] += self->key_first[k];
+    int32_t *fill = PyMem_Malloc(sizeof(int32_t) * (size_t)(self->n_keys + 1));
+    if (!fill) {
+        PyMem_Free(pattern_key);
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(fill, self->key_first, sizeof(int32_t) * (size_t)(self->n_keys + 1));
+    for (Py_ssize_t i = 0; i < n; i++)
+        self->key_pats[fill[pattern_key[i]]++] = (int32_t)i;
+    PyMem_Free(fill);
+    PyMem_Free(pattern_key);
+    return 0;
+}
+
+/* Renumbers the trie's states breadth-first (see the top). */
+static int scanner_renumber(Scanner *self) {
+    int32_t n = self->n_states;
+    int32_t *order = PyMem_Malloc(sizeof(int32_t) * (size_t)n), *new_id = PyMem_Malloc(sizeof(int32_t) * (size_t)n);
+    uint32_t *moved = PyMem_Malloc(sizeof(uint32_t) * (size_t)n);
+    if (!order || !new_id || !moved) {
+        PyMem_Free(order);
+        PyMem_Free(new_id);
+        PyMem_Free(moved);
+        PyErr_NoMemory();
+        return -1;
+    }
+    int32_t tail = 1;
+    order[0] = 0;
+    for (int32_t head = 0; head < tail; head++)
+        for (int32_t t = self->child[order[head]]; t >= 0; t = self->sibling[t])
+            order[tail++] = t;
+    for (int32_t i = 0; i < n; i++)
+        new_id[order[i]] = i;
+    for (int32_t i = 0; i < n; i++)
+        moved[new_id[i]] = self->label[i];
+    memcpy(self->label, moved, sizeof(uint32_t) * (size_t)n);
+    for (int32_t i = 0; i < n; i++)
+        moved[new_id[i]] = (uint32_t)self->term[i];
+    memcpy(self->term, moved, sizeof(int32_t) * (size_t)n);
+    int32_t *links[] = {self->child, self->sibling};
+    for (size_t l = 0; l < 2; l++) {
+        for (int32_t i = 0; i < n; i++)
+            moved[new_id[i]] = (uint32_t)(links[l][i] < 0 ? -1 : new_id[links[l][i]]);
+        memcpy(links[l], moved, sizeof(int32_t) * (size_t)n);
+    }
+    PyMem_Free(order);
+    PyMem_Free(new_id);
+    PyMem_Free(moved);
+    return 0;
+}
+
+/* A row entry: the target state, and in the low bit whether a key ends there or on its fail chain. */
+static uint32_t entry(const Scanner *self, int32_t state) {
+    return (uint32_t)state << 1 | (self->term[state] >= 0 || self->dict_link[state] >= 0);
+}
+
+/* ASCII classes, the root's sorted non-ASCII children, then failure links, dictionary links and
+ * the ASCII transition rows, state by state: breadth-first, so a state's fail state is done. */
+static int scanner_link(Scanner *self) {
+    if (scanner_renumber(self) < 0)
+        return -1;
+    int32_t width = 1, n_hi = 0;
+    memset(self->cls, 0, sizeof(self->cls));
+    for (int32_t s = 1; s < self->n_states; s++)
+        if (self->label[s] < ASCII && !self->cls[self->label[s]])
+            self->cls[self->label[s]] = (uint8_t)width++;
+    for (Py_UCS4 c = 0; c < ASCII; c++)
+        self->scan_cls[c] = self->cls[c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c];
+    self->width = width;
+    for (int32_t t = self->child[0]; t >= 0; t = self->sibling[t])
+        n_hi += self->label[t] >= ASCII;
+    self->delta = PyMem_Calloc((size_t)self->n_states * (size_t)width, sizeof(uint32_t));
+    self->root_hi = PyMem_Malloc(sizeof(Edge) * (size_t)(n_hi ? n_hi : 1));
+    if (!self->delta || !self->root_hi) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->fail[0] = 0;
+    self->dict_link[0] = -1;
+    for (int32_t t = self->child[0]; t >= 0; t = self->sibling[t]) {
+        self->fail[t] = 0;
+        self->dict_link[t] = -1;
+        if (self->label[t] < ASCII)
+            self->delta[self->cls[self->label[t]]] = entry(self, t);
+        else
+            self->root_hi[self->n_root_hi++] = (Edge){self->label[t], t};
+    }
+    qsort(self->root_hi, (size_t)self->n_root_hi, sizeof(Edge), edge_order);
+    for (int32_t u = 1; u < self->n_states; u++) {
+        uint32_t *row = self->delta + (size_t)u * (size_t)width;
+        memcpy(row, self->delta + (size_t)self->fail[u] * (size_t)width, sizeof(uint32_t) * (size_t)width);
+        for (int32_t v = self->child[u]; v >= 0; v = self->sibling[v]) {
+            Py_UCS4 c = self->label[v];
+            int32_t f = self->fail[u], t;
+            while ((t = goto_state(self, f, c)) < 0 && f != 0)
+                f = self->fail[f];
+            self->fail[v] = t < 0 ? 0 : t;
+            self->dict_link[v] = self->term[self->fail[v]] >= 0 ? self->fail[v] : self->dict_link[self->fail[v]];
+            if (c < ASCII)
+                row[self->cls[c]] = entry(self, v);
+        }
+    }
+    return 0;
+}
+
+static int check_entry(PyObject *entry, Py_ssize_t index) {
+    if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 4) {
+        PyErr_Format(PyExc_TypeError, "entry %zd: expected (key, surface or None, lane, guarded)", index);
+        return -1;
+    }
+    PyObject *key = PyTuple_GET_ITEM(entry, 0), *surface = PyTuple_GET_ITEM(entry, 1);
+    if (!PyUnicode_Check(key) || PyUnicode_GET_LENGTH(key) == 0) {
+        PyErr_Format(PyExc_ValueError, "entry %zd: the key must be a non-empty str", index);
+        return -1;
+    }
+    if (surface != Py_None && (!PyUnicode_Check(surface) || PyUnicode_GET_LENGTH(surface) != PyUnicode_GET_LENGTH(key))) {
+        PyErr_Format(PyExc_ValueError, "entry %zd: the surface must be None or a str as long as the key", index);
+        return -1;
+    }
+    long lane = PyLong_Check(PyTuple_GET_ITEM(entry, 2)) ? PyLong_AsLong(PyTuple_GET_ITEM(entry, 2)) : -1;
+    if (lane != 0 && lane != 1) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_ValueError, "entry %zd: the lane must be 0 or 1", index);
+        return -1;
+    }
+    return PyObject_IsTrue(PyTuple_GET_ITEM(entry, 3)) < 0 ? -1 : 0;
+}
+
+static PyObject *scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    static char *keywords[] = {"entries", "guard", "fold", NULL};
+    PyObject *entries, *guard, *fold;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO:Scanner", keywords, &entries, &guard, &fold))
+        return NULL;
+    if (!PyCallable_Check(guard) || !PyCallable_Check(fold)) {
+        PyErr_SetString(PyExc_TypeError, "guard and fold must be callable");
+        return NULL;
+    }
+    PyObject *items = PySequence_Fast(entries, "entries must be a sequence");
+    if (!items)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(items), key_total = 0, surf_total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *entry = PySequence_Fast_GET_ITEM(items, i);
+        if (check_entry(entry, i) < 0) {
+            Py_DECREF(items);
+            return NULL;
+        }
+        key_total += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(entry, 0));
+        if (PyTuple_GET_ITEM(entry, 1) != Py_None)
+            surf_total += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(entry, 1));
+    }
+    if (key_total >= INT32_MAX / 2 || n >= INT32_MAX / 2) { /* state numbers keep a flag bit */
+        Py_DECREF(items);
+        PyErr_SetString(PyExc_OverflowError, "too many patterns");
+        return NULL;
+    }
+    Scanner *self = (Scanner *)type->tp_alloc(type, 0); /* zeroed: every array pointer starts NULL */
+    if (!self) {
+        Py_DECREF(items);
+        return NULL;
+    }
+    size_t states = (size_t)key_total + 1, count = (size_t)(n ? n : 1);
+    self->guard = Py_NewRef(guard);
+    self->fold = Py_NewRef(fold);
+    self->n_patterns = (int32_t)n;
+    self->label = PyMem_Malloc(sizeof(Py_UCS4) * states);
+    self->child = PyMem_Malloc(sizeof(int32_t) * states);
+    self->sibling = PyMem_Malloc(sizeof(int32_t) * states);
+    self->fail = PyMem_Malloc(sizeof(int32_t) * states);
+    self->term = PyMem_Malloc(sizeof(int32_t) * states);
+    self->dict_link = PyMem_Malloc(sizeof(int32_t) * states);
+    self->key_len = PyMem_Malloc(sizeof(int32_t) * count);
+    self->key_first = PyMem_Malloc(sizeof(int32_t) * (count + 1));
+    self->key_pats = PyMem_Malloc(sizeof(int32_t) * count);
+    self->lane = PyMem_Malloc(count);
+    self->guarded = PyMem_Malloc(count);
+    self->surf_at = PyMem_Malloc(sizeof(Py_ssize_t) * count);
+    self->surf_len = PyMem_Malloc(sizeof(Py_ssize_t) * count);
+    self->surf = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(surf_total ? surf_total : 1));
+    int ok = self->label && self->child && self->sibling && self->fail && self->term && self->dict_link && self->key_len &&
+             self->key_first && self->key_pats && self->lane && self->guarded && self->surf_at && self->surf_len && self->surf;
+    if (!ok)
+        PyErr_NoMemory();
+    if (!ok || scanner_insert(self, items, n) < 0 || scanner_link(self) < 0) {
+        Py_DECREF(items);
+        Py_DECREF(self);
+        return NULL;
+    }
+    Py_DECREF(items);
+    return (PyObject *)self;
+}
+
+static int candidate_order(const void *a, const void *b) {
+    const Candidate *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end > y->end ? -1 : 1; /* longest first */
+    return (x->pattern > y->pattern) - (x->pattern < y->pattern);
+}
+
+typedef struct {
+    Candidate *items;
+    Py_ssize_t size, capacity;
+} Candidates;
+
+static int push(Candidates *list, Py_ssize_t start, Py_ssize_t end, int32_t pattern) {
+    if (list->size == list->capacity) {
+        Py_ssize_t capacity = list->capacity ? 2 * list->capacity : 64;
+        Candidate *grown = PyMem_Realloc(list->items, sizeof(Candidate) * (size_t)capacity);
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        list->items = grown;
+        list->capacity = capacity;
+    }
+    list->items[list->size++] = (Candidate){start, end, pattern};
+    return 0;
+}
+
+/* The candidates of one key occurrence text[start:end]; -1 with an exception set on error. */
+static int consider(Scanner *self, PyObject *text, int kind, const void *data, Py_ssize_t size, Py_ssize_t start,
+                    Py_ssize_t end, int32_t key, Candidates *out) {
+    if (start > 0 && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, start - 1)))
+        return 0;
+    if (end < size && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, end)))
+        return 0;
+    for (int32_t at = self->key_first[key]; at < self->key_first[key + 1]; at++) {
+        int32_t p = self->key_pats[at];
+        if (self->surf_len[p] >= 0) {
+            const Py_UCS4 *surface = self->surf + self->surf_at[p];
+            Py_ssize_t j = 0;
+            while (j < end - start && PyUnicode_READ(kind, data, start + j) == surface[j])
+                j++;
+            if (j != end - start)
+                continue;
+        }
+        if (self->guarded[p]) {
+            PyObject *beside = PyObject_CallFunction(self->guard, "Onn", text, start, end);
+            if (!beside)
+                return -1;
+            int drop = PyObject_IsTrue(beside);
+            Py_DECREF(beside);
+            if (drop < 0)
+                return -1;
+            if (drop)
+                continue;
+        }
+        if (push(out, start, end, p) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The kept hits as a list of (start, end, pattern index), in text order. */
+static PyObject *select_hits(const Scanner *self, Candidates *found) {
+    if (found->size > 1)
+        qsort(found->items, (size_t)found->size, sizeof(Candidate), candidate_order);
+    PyObject *hits = PyList_New(0);
+    if (!hits)
+        return NULL;
+    Py_ssize_t last_end[2] = {-1, -1};
+    for (Py_ssize_t i = 0; i < found->size; i++) {
+        const Candidate *c = &found->items[i];
+        uint8_t lane = self->lane[c->pattern];
+        if (c->start < last_end[lane])
+            continue;
+        last_end[lane] = c->end;
+        PyObject *hit = PyTuple_New(3);
+        if (hit) {
+            PyObject *start = PyLong_FromSsize_t(c->start), *end = PyLong_FromSsize_t(c->end);
+            PyObject *pattern = PyLong_FromLong(c->pattern);
+            PyTuple_SET_ITEM(hit, 0, start); /* steals; a NULL item is released by the tuple's dealloc */
+            PyTuple_SET_ITEM(hit, 1, end);
+            PyTuple_SET_ITEM(hit, 2, pattern);
+            if (!start || !end || !pattern)
+                Py_CLEAR(hit);
+        }
+        if (!hit || PyList_Append(hits, hit) < 0) {
+            Py_XDECREF(hit);
+            Py_DECREF(hits);
+            return NULL;
+        }
+        Py_DECREF(hit);
+    }
+    return hits;
+}
+
+/* The folded code point: lowered when its lower case is one code point (see the top). */
+static inline Py_UCS4 fold_hi(Py_UCS4 c) {
+    Py_UCS4 lower[3];
+    return _PyUnicode_ToLowerFull(c, lower) == 1 ? lower[0] : c;
+}
+
+PyDoc_STRVAR(scan_doc, "scan(text, /)\n--\n\n"
+                       "The kept hits in text as a list of (start, end, pattern index), in text order.");
+
+static PyObject *scanner_scan(Scanner *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "scan(text): text must be a str");
+        return NULL;
+    }
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    PyObject *folded = NULL; /* matcher._fold(text), for a text with a capital sigma only */
+    if (PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND) {
+        Py_ssize_t sigma = PyUnicode_FindChar(text, CAPITAL_SIGMA, 0, size, 1);
+        if (sigma == -2)
+            return NULL;
+        if (sigma >= 0) {
+            folded = PyObject_CallOneArg(self->fold, text);
+            if (!folded)
+                return NULL;
+            if (!PyUnicode_Check(folded) || PyUnicode_GET_LENGTH(folded) != size) {
+                Py_DECREF(folded);
+                PyErr_SetString(PyExc_ValueError, "fold(text) must return a str as long as text");
+                return NULL;
+            }
+        }
+    }
+    int kind = PyUnicode_KIND(text), fkind = folded ? PyUnicode_KIND(folded) : kind;
+    const void *data = PyUnicode_DATA(text), *fdata = folded ? PyUnicode_DATA(folded) : data;
+    const uint32_t *delta = self->delta;
+    const int32_t *term = self->term, *dict_link = self->dict_link;
+    const size_t width = (size_t)self->width;
+    Candidates found = {NULL, 0, 0};
+    int32_t s = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_UCS4 c = PyUnicode_READ(fkind, fdata, i);
+        if (c < ASCII) {
+            uint32_t next = delta[(size_t)s * width + self->scan_cls[c]];
+            s = (int32_t)(next >> 1);
+            if (!(next & 1))
+                continue;
+        } else {
+            s = step_hi(self, s, folded ? c : fold_hi(c));
+            if (term[s] < 0 && dict_link[s] < 0)
+                continue;
+        }
+        for (int32_t t = term[s] >= 0 ? s : dict_link[s]; t >= 0; t = dict_link[t]) {
+            int32_t key = term[t];
+            if (consider(self, text, kind, data, size, i + 1 - self->key_len[key], i + 1, key, &found) < 0) {
+                PyMem_Free(found.items);
+                Py_XDECREF(folded);
+                return NULL;
+            }
+        }
+    }
+    Py_XDECREF(folded);
+    PyObject *hits = select_hits(self, &found);
+    PyMem_Free(found.items);
+    return hits;
+}
+
+static int scanner_traverse(Scanner *self, visitproc visit, void *arg) {
+    Py_VISIT(self->guard);
+    Py_VISIT(self->fold);
+    return 0;
+}
+
+static int scanner_clear(Scanner *self) {
+    Py_CLEAR(self->guard);
+    Py_CLEAR(self->fold);
+    return 0;
+}
+
+static void scanner_dealloc(Scanner *self) {
+    PyObject_GC_UnTrack(self);
+    scanner_clear(self);
+    scanner_free_arrays(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *scanner_states(Scanner *self, void *closure) {
+    return PyLong_FromLong(self->n_states);
+}
+
+static PyMethodDef scanner_methods[] = {
+    {"scan", (PyCFunction)scanner_scan, METH_O, scan_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef scanner_getset[] = {
+    {"states", (getter)scanner_states, NULL, "the automaton's number of states", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyDoc_STRVAR(scanner_doc, "Scanner(entries, guard, fold)\n--\n\n"
+                          "An Aho-Corasick automaton over code points. entries: one (key, surface, lane, guarded)\n"
+                          "per pattern, in pattern-index order; key is the folded surface; surface is None for a\n"
+                          "case-insensitive pattern; lane is 0 (actors) or 1 (topics). guard(text, start, end) is\n"
+                          "called for a guarded pattern's candidate and drops it when true; fold(text) is\n"
+                          "matcher._fold, called for a text with a capital sigma.");
+
+static PyTypeObject ScannerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "ingest.extract._scan.Scanner",
+    .tp_basicsize = sizeof(Scanner),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = scanner_doc,
+    .tp_new = scanner_new,
+    .tp_dealloc = (destructor)scanner_dealloc,
+    .tp_traverse = (traverseproc)scanner_traverse,
+    .tp_clear = (inquiry)scanner_clear,
+    .tp_methods = scanner_methods,
+    .tp_getset = scanner_getset,
+};
+
+static struct PyModuleDef scan_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_scan",
+    .m_doc = "The matcher's Aho-Corasick scan in C (see ingest/extract/_scan.c and matcher.py).",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC PyInit__scan(void) {
+    if (PyType_Ready(&ScannerType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&scan_module);
+    if (!module)
+        return NULL;
+    if (PyModule_AddObjectRef(module, "Scanner", (PyObject *)&ScannerType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}
