@@ -1,0 +1,169 @@
+"""The C matcher (`ingest.extract._scan`) against the Python reference: the same hits, on every text.
+
+`find_hits` runs in C when the extension is built (`make install` builds it) and `find_hits_python`
+is the reference it must equal, hit for hit (pattern, start, end, order): on the eval set, the
+sample feeds, generated articles, and adversarial text from hypothesis (case, non-ASCII, letters
+whose lower case is longer or depends on context, guarded names, overlapping names). The fallback
+(DEFNEWS_NATIVE=0, as when the extension is not built) must give the same `extract()` output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ingest.extract import extract, load_gazetteer
+from ingest.extract.matcher import _patterns, find_hits, find_hits_python, native_available
+from ingest.generate import render_entry, vocabulary
+from ingest.normalize import clean_text
+from ingest.parse import parse_feed
+
+ROOT = Path(__file__).resolve().parents[2]
+GAZ = load_gazetteer()
+
+pytestmark = pytest.mark.skipif(
+    not native_available(GAZ),
+    reason="the C extension ingest.extract._scan is not built (make install builds it), or DEFNEWS_NATIVE=0",
+)
+
+
+def _same(text: str) -> None:
+    assert find_hits(GAZ, text) == find_hits_python(GAZ, text), text[:200]
+
+
+def _eval_texts() -> list[str]:
+    rows = [json.loads(line) for line in (ROOT / "eval" / "labelled.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    return [text for row in rows for text in (row["title"], row["text"], clean_text(row["text"]))]
+
+
+def _feed_texts() -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "samples" / "feeds").glob("*.xml")):
+        raw = path.read_bytes()
+        texts.append(raw.decode("utf-8", "replace"))  # markup and all
+        for entry in parse_feed(raw).entries:
+            texts += [entry.title or "", entry.summary_html or "", entry.content_html or ""]
+    return texts
+
+
+def test_eval_texts() -> None:
+    for text in _eval_texts():
+        _same(text)
+
+
+def test_sample_feeds() -> None:
+    texts = _feed_texts()
+    assert len(texts) > 50
+    for text in texts:
+        _same(text)
+
+
+def test_generated_articles() -> None:
+    vocab, topics = vocabulary(GAZ), [t.id for t in GAZ.topics]
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    for index in range(150):
+        entry = render_entry(vocab, 7, index, topics[index % len(topics)], when)
+        body = " ".join(entry.paragraphs)
+        for text in (entry.title, body, clean_text(body)):
+            _same(text)
+
+
+def test_every_surface_alone_in_its_cases_and_glued_to_letters() -> None:
+    for pattern in _patterns(GAZ):
+        s = pattern.surface
+        for text in (s, s.upper(), s.lower(), s.title(), f"x{s}", f"{s}x", f"({s}), {s}. {s}1 é{s}"):
+            _same(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "Chad Daniels met officials from Chad. In Chad, Jordan said. The Jordan River; Michael Jordan",
+        "Officials said Georgia Smith and Georgia. Atlanta, Georgia",
+        "South China Sea and China; the South China Sea",
+        "İstanbul NATO İ NATO",  # a lower case two code points long: the fold keeps the letter
+        "ΣΑΣ NATO ΟΔΥΣΣΕΥΣ Σ Russia",  # capital sigma: lower case depends on the neighbours
+        "K NATO ǅ Russia",  # Kelvin sign lowers to ASCII 'k'
+        "NATO\u0301 Russia\u0308 NATO",  # combining marks are not alphanumeric
+        "NATO² Russia½ ٣NATO",  # numeric characters are
+        "北约 中国 台湾 习近平 NATO 🚀 Россия и НАТО",
+        "nuclear-powered submarine and nuclear weapons",
+        "\n\t NATO\r\nRussia\u2028Ukraine",
+    ],
+)
+def test_adversarial_cases(text: str) -> None:
+    _same(text)
+
+
+_SURFACES = sorted({p.surface for p in _patterns(GAZ)})
+_PIECES = st.one_of(
+    st.sampled_from(_SURFACES),
+    st.sampled_from(_SURFACES).map(str.upper),
+    st.sampled_from(_SURFACES).map(str.lower),
+    st.sampled_from(["Chad", "Jordan", "Georgia", "Daniels", "Michael", "River", "the", "of", "said", "Mr", "A"]),
+    st.sampled_from([" ", "  ", ". ", ", ", '"', "(", ")", "-", "'", "\n", ": ", "; ", "!", "?", "…"]),
+    st.sampled_from(["İ", "Σ", "ς", "K", "ß", "ǅ", "\u0301", "\u0308", "é", "Ω", "²", "٣", "北", "约", "Я", "ё", "🚀", "\u200b"]),
+    st.text(max_size=4),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_random_texts_from_names_and_odd_characters(text: str) -> None:
+    _same(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text(text: str) -> None:
+    _same(text)
+
+
+def test_shuffled_sentences_of_every_kind_of_name() -> None:
+    rng = random.Random(5)
+    words = [*_SURFACES, "Chad", "Jordan", "said", "the", "İ", "Σ", ".", ","]
+    for _ in range(300):
+        _same(" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))))
+
+
+def test_the_fallback_gives_the_same_extraction() -> None:
+    """DEFNEWS_NATIVE=0 takes the Python path, as a machine without the extension does."""
+    rows = [json.loads(line) for line in (ROOT / "eval" / "labelled.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    script = (
+        "import json, sys\n"
+        "from ingest.extract import extract, load_gazetteer\n"
+        "from ingest.extract.matcher import native_available\n"
+        "gaz = load_gazetteer()\n"
+        "assert not native_available(gaz)\n"
+        "for row in map(json.loads, sys.stdin.read().splitlines()):\n"
+        "    print(repr(extract(gaz, row['id'], row['title'], row['text'])))\n"
+    )
+    env = {**os.environ, "DEFNEWS_NATIVE": "0"}
+    python = subprocess.run([sys.executable, "-c", script], input="\n".join(map(json.dumps, rows)), env=env, cwd=ROOT,
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    native = [repr(extract(GAZ, row["id"], row["title"], row["text"])) for row in rows]
+    assert python.stdout.splitlines() == native
+
+
+def test_the_scanner_refuses_malformed_patterns() -> None:
+    from ingest.extract import _scan
+    from ingest.extract.matcher import _beside_a_name, _fold
+
+    with pytest.raises(ValueError, match="non-empty"):
+        _scan.Scanner([("", None, 1, False)], _beside_a_name, _fold)
+    with pytest.raises(ValueError, match="lane"):
+        _scan.Scanner([("nato", "NATO", 2, False)], _beside_a_name, _fold)
+    with pytest.raises(TypeError):
+        _scan.Scanner([("nato",)], _beside_a_name, _fold)
+    assert _scan.Scanner([], _beside_a_name, _fold).scan("NATO") == []
