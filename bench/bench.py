@@ -35,6 +35,7 @@ os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
 
 from ingest import pipeline
 from ingest.extract import extract, load_gazetteer
+from ingest.extract.matcher import native_available
 from ingest.fetch import Target, fetch_targets
 from ingest.generate import generate
 from ingest.identity import NoIdentity, assign
@@ -141,7 +142,7 @@ def bench_extract(articles: list[Article], out: dict[str, Any]) -> None:
         mentions = sum(len(extract(gaz, a.article_id, a.title, a.text).mentions) for a in articles)
     megabytes = sum(len(a.title.encode()) + len(a.text.encode()) for a in articles) / 1e6
     out.update(extract_docs_per_s=rate(len(articles), t["extract"]), extract_mb_per_s=round(megabytes / t["extract"], 3),
-               extract_mentions=mentions)  # fmt: skip
+               extract_mentions=mentions, extract_native=native_available(gaz))  # fmt: skip
 
 
 def bench_validate(gx_dir: Path, articles: list[Article], out: dict[str, Any]) -> None:
