@@ -587,11 +587,252 @@ static PyTypeObject ScannerType = {
     .tp_getset = scanner_getset,
 };
 
+/* ---------------------------------------------------------------- candidates.find_candidates
+ *
+ * The runs of capitalised words that candidates._RUN finds, and the rules find_candidates applies
+ * to them, without a regex match, a word list or a slice per run in Python. The regex
+ *     CAPITAL (?:[ \t]+ (?:LINK [ \t]+)* CAPITAL)+,   CAPITAL = [A-Z\u00c0-\u00d6\u00d8-\u00de\u0400-\u042f][\w'\-]*
+ * is deterministic: a word ([\w'-], \w being str.isalnum or '_') always runs to its end, and
+ * neither a blank nor a (lower-case) link word can start a CAPITAL, so backtracking only ever
+ * drops a last, incomplete repetition. A run that fails from one capital fails from every later
+ * capital of the same word (what follows the word is the same), so the search resumes after it.
+ */
+
+typedef struct {
+    Py_ssize_t start, end;
+    int link;
+} Word;
+
+typedef struct {
+    Word *items;
+    Py_ssize_t size, capacity;
+} Words;
+
+static int is_capital(Py_UCS4 c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDE) || (c >= 0x400 && c <= 0x42F);
+}
+
+static int is_word_char(Py_UCS4 c) {
+    return c == '_' || c == '\'' || c == '-' || Py_UNICODE_ISALNUM(c);
+}
+
+static int is_blank(Py_UCS4 c) {
+    return c == ' ' || c == '\t';
+}
+
+static Py_ssize_t word_end(int kind, const void *data, Py_ssize_t size, Py_ssize_t i) {
+    while (i < size && is_word_char(PyUnicode_READ(kind, data, i)))
+        i++;
+    return i;
+}
+
+static Py_ssize_t skip_blanks(int kind, const void *data, Py_ssize_t size, Py_ssize_t i) {
+    while (i < size && is_blank(PyUnicode_READ(kind, data, i)))
+        i++;
+    return i;
+}
+
+/* The length of the link word at i when a blank follows it, else 0. */
+static Py_ssize_t link_at(PyObject *links, int kind, const void *data, Py_ssize_t size, Py_ssize_t i) {
+    for (Py_ssize_t l = 0; l < PyTuple_GET_SIZE(links); l++) {
+        PyObject *link = PyTuple_GET_ITEM(links, l);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(link), j = 0;
+        if (i + length >= size || !is_blank(PyUnicode_READ(kind, data, i + length)))
+            continue;
+        while (j < length && PyUnicode_READ(kind, data, i + j) == PyUnicode_READ_CHAR(link, j))
+            j++;
+        if (j == length)
+            return length;
+    }
+    return 0;
+}
+
+static int push_word(Words *words, Py_ssize_t start, Py_ssize_t end, int link) {
+    if (words->size == words->capacity) {
+        Py_ssize_t capacity = words->capacity ? 2 * words->capacity : 16;
+        Word *grown = PyMem_Realloc(words->items, sizeof(Word) * (size_t)capacity);
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        words->items = grown;
+        words->capacity = capacity;
+    }
+    words->items[words->size++] = (Word){start, end, link};
+    return 0;
+}
+
+/* The run starting at the capital at `start` into `words`; its end, or -1 when there is none, or -2 on error. */
+static Py_ssize_t read_run(PyObject *links, int kind, const void *data, Py_ssize_t size, Py_ssize_t start, Words *words) {
+    Py_ssize_t end = -1, cur = word_end(kind, data, size, start + 1);
+    words->size = 0;
+    if (push_word(words, start, cur, 0) < 0)
+        return -2;
+    while (cur < size && is_blank(PyUnicode_READ(kind, data, cur))) {
+        Py_ssize_t at = skip_blanks(kind, data, size, cur), tentative = words->size, length;
+        while ((length = link_at(links, kind, data, size, at)) > 0) {
+            if (push_word(words, at, at + length, 1) < 0)
+                return -2;
+            at = skip_blanks(kind, data, size, at + length);
+        }
+        if (at >= size || !is_capital(PyUnicode_READ(kind, data, at))) {
+            words->size = tentative; /* the incomplete repetition is not part of the run */
+            break;
+        }
+        cur = word_end(kind, data, size, at + 1);
+        if (push_word(words, at, cur, 0) < 0)
+            return -2;
+        end = cur;
+    }
+    return end;
+}
+
+/* Whether the word is in skip_first (links always are); -1 on error. */
+static int skipped(PyObject *text, PyObject *skip_first, const Word *word) {
+    if (word->link)
+        return 1;
+    PyObject *string = PyUnicode_Substring(text, word->start, word->end);
+    if (!string)
+        return -1;
+    int found = PySet_Contains(skip_first, string);
+    Py_DECREF(string);
+    return found;
+}
+
+typedef struct {
+    PyObject *text, *skip_first, *names;
+    Py_ssize_t max_words, n_taken;
+    Py_ssize_t *taken_starts, *taken_ends;
+} Naming;
+
+/* find_candidates' loop body for one part of a run, words [a, b): trim, count, overlap, append. */
+static int name_part(Naming *job, const Word *words, Py_ssize_t a, Py_ssize_t b) {
+    Py_ssize_t first = a, last = b, count = 0;
+    for (int skip; first < last; first++) {
+        if ((skip = skipped(job->text, job->skip_first, &words[first])) < 0)
+            return -1;
+        if (!skip)
+            break;
+    }
+    while (first < last && words[last - 1].link)
+        last--;
+    for (Py_ssize_t i = first; i < last; i++)
+        count += !words[i].link;
+    if (count < 2 || count > job->max_words)
+        return 0;
+    Py_ssize_t start = words[first].start, end = words[last - 1].end, lo = 0, hi = job->n_taken;
+    while (lo < hi) { /* bisect_right(ends, start) */
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (start < job->taken_ends[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (lo < job->n_taken && job->taken_starts[lo] < end)
+        return 0; /* overlaps a known name */
+    PyObject *name = PyUnicode_Substring(job->text, start, end);
+    if (!name)
+        return -1;
+    int failed = PyList_Append(job->names, name);
+    Py_DECREF(name);
+    return failed;
+}
+
+/* One run: whole, or split at its link words when it has more than max_words others (candidates._split). */
+static int name_run(Naming *job, const Words *words) {
+    Py_ssize_t others = 0;
+    for (Py_ssize_t i = 0; i < words->size; i++)
+        others += !words->items[i].link;
+    if (others <= job->max_words)
+        return name_part(job, words->items, 0, words->size);
+    for (Py_ssize_t a = 0, b; a < words->size; a = b) {
+        while (a < words->size && words->items[a].link)
+            a++;
+        for (b = a; b < words->size && !words->items[b].link; b++)
+            ;
+        if (b > a && name_part(job, words->items, a, b) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(candidates_doc, "candidates(text, taken, links, skip_first, max_words, /)\n--\n\n"
+                             "candidates.find_candidates: the names in text, given the (start, end) spans of the\n"
+                             "actor-lane hits in text order (taken), the link words (a tuple), the words a name\n"
+                             "does not start with (a set) and the most words of a name.");
+
+static PyObject *find_candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[2]) || !PyAnySet_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "candidates(text: str, taken, links: tuple, skip_first: set, max_words: int)");
+        return NULL;
+    }
+    PyObject *links = args[2];
+    for (Py_ssize_t l = 0; l < PyTuple_GET_SIZE(links); l++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(links, l)) || PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(links, l)) == 0) {
+            PyErr_SetString(PyExc_TypeError, "links must be non-empty str");
+            return NULL;
+        }
+    Naming job = {args[0], args[3], NULL, PyLong_AsSsize_t(args[4]), 0, NULL, NULL};
+    if (job.max_words == -1 && PyErr_Occurred())
+        return NULL;
+    PyObject *taken = PySequence_Fast(args[1], "taken must be a sequence of (start, end)");
+    if (!taken)
+        return NULL;
+    job.n_taken = PySequence_Fast_GET_SIZE(taken);
+    job.taken_starts = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(job.n_taken ? job.n_taken : 1));
+    job.taken_ends = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(job.n_taken ? job.n_taken : 1));
+    Words words = {NULL, 0, 0};
+    if (!job.taken_starts || !job.taken_ends) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < job.n_taken; i++) {
+        PyObject *span = PySequence_Fast_GET_ITEM(taken, i);
+        if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 2) {
+            PyErr_SetString(PyExc_TypeError, "taken must be a sequence of (start, end)");
+            goto done;
+        }
+        job.taken_starts[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+        job.taken_ends[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+        if (PyErr_Occurred())
+            goto done;
+    }
+    if (!(job.names = PyList_New(0)))
+        goto done;
+    int kind = PyUnicode_KIND(job.text);
+    const void *data = PyUnicode_DATA(job.text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(job.text);
+    for (Py_ssize_t i = 0; i < size;) {
+        if (!is_capital(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t end = read_run(links, kind, data, size, i, &words);
+        if (end == -2 || (end >= 0 && name_run(&job, &words) < 0)) {
+            Py_CLEAR(job.names);
+            goto done;
+        }
+        i = end >= 0 ? end : words.items[0].end; /* no run from this word: none from its later capitals */
+    }
+done:
+    PyMem_Free(words.items);
+    PyMem_Free(job.taken_starts);
+    PyMem_Free(job.taken_ends);
+    Py_DECREF(taken);
+    return job.names;
+}
+
+static PyMethodDef scan_functions[] = {
+    {"candidates", (PyCFunction)(void (*)(void))find_candidates, METH_FASTCALL, candidates_doc},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef scan_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "_scan",
-    .m_doc = "The matcher's Aho-Corasick scan in C (see ingest/extract/_scan.c and matcher.py).",
+    .m_doc = "The matcher's Aho-Corasick scan and the candidate-name runs in C (see _scan.c, matcher.py, candidates.py).",
     .m_size = -1,
+    .m_methods = scan_functions,
 };
 
 PyMODINIT_FUNC PyInit__scan(void) {

@@ -1,6 +1,6 @@
-"""Types of the C extension built from _scan.c (see matcher.py for its use)."""
+"""Types of the C extension built from _scan.c (used through `native`)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 
 class Scanner:
     states: int
@@ -11,3 +11,7 @@ class Scanner:
         fold: Callable[[str], str],
     ) -> None: ...
     def scan(self, text: str, /) -> list[tuple[int, int, int]]: ...
+
+def candidates(
+    text: str, taken: Sequence[tuple[int, int]], links: tuple[str, ...], skip_first: Set[str], max_words: int, /
+) -> list[str]: ...

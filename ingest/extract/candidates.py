@@ -4,6 +4,10 @@ Runs of two to four capitalised words in the body ("Wellington Koo", "Eastern Th
 "of"/"of the" allowed inside, that do not overlap a known actor; a leading function word
 ("The", "In", ...) is dropped. Counted over time in `marts.candidate_actors`, where an analyst
 sees what the press names and the gazetteer does not.
+
+`find_candidates` runs in C (`native.candidates`, see _scan.c) where the extension is built: the
+run regex, the word list and the slices per run were a fifth of extraction. `find_candidates_python`
+is the reference it is tested against, and the fallback.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from ingest.extract import native
 from ingest.extract.matcher import Hit
 
 _FUNCTION = frozenset(
@@ -125,9 +130,11 @@ ROLES = frozenset(
 MAX_WORDS = 4
 
 
+# _scan.c reads the same runs without a regex: a change here must be made there too (the tests compare them)
 _CAPITAL = r"[A-Z\u00c0-\u00d6\u00d8-\u00de\u0400-\u042f][\w'\-]*"
 _RUN = re.compile(rf"{_CAPITAL}(?:[ \t]+(?:(?:of|the|de|von)[ \t]+)*{_CAPITAL})+")
 _LINKS = frozenset({"of", "the", "de", "von"})
+_LINK_WORDS = tuple(sorted(_LINKS))
 _SKIP_FIRST = _FUNCTION | ROLES | _LINKS
 
 
@@ -155,7 +162,15 @@ def _split(run: list[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:
 
 
 def find_candidates(text: str, hits: list[Hit]) -> list[str]:
+    if native.WHY_PYTHON:
+        return find_candidates_python(text, hits)
     # actor-lane hits come in text order and never overlap, so their ends are sorted too
+    taken = [(h.start, h.end) for h in hits if h.pattern.kind in ("actor", "not_actor")]
+    return native.candidates(text, taken, _LINK_WORDS, _SKIP_FIRST, MAX_WORDS)
+
+
+def find_candidates_python(text: str, hits: list[Hit]) -> list[str]:
+    """`find_candidates` in Python: the reference implementation, and the fallback."""
     taken = [(h.start, h.end) for h in hits if h.pattern.kind in ("actor", "not_actor")]
     starts, ends = [s for s, _ in taken], [e for _, e in taken]
     names = []

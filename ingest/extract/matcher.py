@@ -7,29 +7,22 @@ is not found in "Tusków"); overlapping matches resolve leftmost-longest within 
 contain an actor's name ("South China Sea" is not China) in the actor lane, and negative cues
 ("nuclear-powered") in the topic lane.
 
-Two implementations of these rules give the same hits. The C extension `_scan` (built by
-`make install`, see build_native.py) runs the scan and the choice in C and hands Python only the
-kept hits: extraction is the pipeline's CPU-bound stage. The Python one (`find_hits_python`,
-over pyahocorasick) is the reference the tests hold the C one to, and the fallback where the
-extension is not built (no compiler) or DEFNEWS_NATIVE=0 is set.
+Two implementations of these rules give the same hits. The C extension (`native.Scanner`, see
+_scan.c) runs the scan and the choice in C and hands Python only the kept hits: extraction is the
+pipeline's CPU-bound stage. The Python one (`find_hits_python`, over pyahocorasick) is the
+reference the tests hold the C one to, and the fallback where the extension is not built.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
 
+from ingest.extract import native
 from ingest.extract.gazetteer import Gazetteer
-
-_WHY_PYTHON = "DEFNEWS_NATIVE=0" if os.environ.get("DEFNEWS_NATIVE") == "0" else ""  # why not the C path
-try:
-    from ingest.extract import _scan
-except ImportError as error:  # not built (no C compiler where it was installed): the Python path gives the same hits
-    _WHY_PYTHON = f"C extension not available: {error}"
 
 log = logging.getLogger(__name__)
 LANE = {"actor": "actor", "not_actor": "actor", "topic": "topic", "negative": "topic"}
@@ -101,16 +94,16 @@ def _beside_a_name(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _native(gaz: Gazetteer) -> tuple[_scan.Scanner, tuple[Pattern, ...]] | None:
+def _native(gaz: Gazetteer) -> tuple[native.Scanner, tuple[Pattern, ...]] | None:
     """The C scanner and the patterns its indices refer to; None where the extension is not there."""
-    if _WHY_PYTHON:
-        log.info("extract: pure-Python matcher (%s)", _WHY_PYTHON)
+    if native.WHY_PYTHON:
+        log.info("extract: pure-Python matcher and candidates (%s)", native.WHY_PYTHON)
         return None
     patterns = tuple(_patterns(gaz))
     entries = [(_fold(p.surface), p.surface if p.case_sensitive else None, int(LANE[p.kind] == "topic"), p.guarded)
                for p in patterns]  # fmt: skip
-    log.info("extract: native matcher (ingest.extract._scan)")
-    return _scan.Scanner(entries, _beside_a_name, _fold), patterns
+    log.info("extract: native matcher and candidates (ingest.extract._scan)")
+    return native.Scanner(entries, _beside_a_name, _fold), patterns
 
 
 def native_available(gaz: Gazetteer) -> bool:
@@ -120,12 +113,12 @@ def native_available(gaz: Gazetteer) -> bool:
 
 def find_hits(gaz: Gazetteer, text: str) -> list[Hit]:
     """All boundary-respecting hits, leftmost-longest per lane, in text order (blockers included)."""
-    native = _native(gaz)
-    if native is None:
+    built = _native(gaz)
+    if built is None:
         return find_hits_python(gaz, text)
     if not text:
         return []
-    scanner, patterns = native
+    scanner, patterns = built
     return [Hit(patterns[index], start, end) for start, end, index in scanner.scan(text)]
 
 

@@ -1,0 +1,19 @@
+"""Which path extraction takes: the C extension `_scan` where it is built, else Python, with the same output.
+
+`_scan` (see _scan.c, built by `make install` through build_native.py) runs the matcher's scan
+and the candidate-name runs in C; the Python code beside each call is the reference the tests
+hold it to (tests/unit/test_scan_native.py) and the fallback where no C compiler was there
+(the slim Docker image). DEFNEWS_NATIVE=0 forces the Python path.
+"""
+
+from __future__ import annotations
+
+import os
+
+WHY_PYTHON = "DEFNEWS_NATIVE=0" if os.environ.get("DEFNEWS_NATIVE") == "0" else ""  # empty: the C path runs
+try:
+    from ingest.extract._scan import Scanner, candidates
+except ImportError as error:  # not built: the Python path gives the same output
+    WHY_PYTHON = f"C extension not available: {error}"
+
+__all__ = ["WHY_PYTHON", "Scanner", "candidates"]
