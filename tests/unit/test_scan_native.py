@@ -1,10 +1,12 @@
-"""The C matcher (`ingest.extract._scan`) against the Python reference: the same hits, on every text.
+"""The C extension (`ingest.extract._scan`) against the Python reference: the same output, on every text.
 
-`find_hits` runs in C when the extension is built (`make install` builds it) and `find_hits_python`
-is the reference it must equal, hit for hit (pattern, start, end, order): on the eval set, the
-sample feeds, generated articles, and adversarial text from hypothesis (case, non-ASCII, letters
-whose lower case is longer or depends on context, guarded names, overlapping names). The fallback
-(DEFNEWS_NATIVE=0, as when the extension is not built) must give the same `extract()` output.
+`find_hits` and `find_candidates` run in C when the extension is built (`make install` builds it);
+`find_hits_python` and `find_candidates_python` are the references they must equal, hit for hit
+(pattern, start, end, order) and name for name: on the eval set, the sample feeds, generated
+articles, and adversarial text from hypothesis (case, non-ASCII, letters whose lower case is
+longer or depends on context, guarded names, overlapping names, runs of capitalised words with
+links, tabs, apostrophes and hyphens). The fallback (DEFNEWS_NATIVE=0, as when the extension is
+not built) must give the same `extract()` output.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.extract import extract, load_gazetteer
+from ingest.extract.candidates import ROLES, find_candidates, find_candidates_python
 from ingest.extract.matcher import _patterns, find_hits, find_hits_python, native_available
 from ingest.generate import render_entry, vocabulary
 from ingest.normalize import clean_text
@@ -37,7 +40,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def _same(text: str) -> None:
-    assert find_hits(GAZ, text) == find_hits_python(GAZ, text), text[:200]
+    hits = find_hits_python(GAZ, text)
+    assert find_hits(GAZ, text) == hits, text[:200]
+    assert find_candidates(text, hits) == find_candidates_python(text, hits), text[:200]
 
 
 def _eval_texts() -> list[str]:
@@ -124,6 +129,35 @@ def test_random_texts_from_names_and_odd_characters(text: str) -> None:
     _same(text)
 
 
+_NAME_PIECES = st.one_of(
+    st.sampled_from(["Wellington", "Koo", "Eastern", "Theater", "Command", "O'Brien", "Al-Assad", "X_Y", "B2", "Ølund", "Þór"]),
+    st.sampled_from(["Åsa", "Émile", "Über", "Ѐлка", "Явлинский", "Путин", "Ж", "É", "×Q", "ßQ", "İzmir", "ǅemal", "Ⅻ", "Σοφία"]),
+    st.sampled_from(["of", "the", "de", "von", "Of", "The", "De", "of the", "van", "del", "ofthe", "theory", "often"]),
+    st.sampled_from(sorted(ROLES) + ["The", "In", "Monday", "March", "May", "It", "A"]),
+    st.sampled_from(["NATO", "China", "Chad", "Jordan", "South China Sea", "Xi Jinping", "Mark Rutte"]),
+    st.sampled_from([" ", " ", "  ", "\t", " \t ", "\n", ". ", ", ", "-", "'", "’", "\u00a0", "\u2009", "(", '"', "\u0301"]),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=3),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_NAME_PIECES, max_size=40).map("".join))
+def test_random_runs_of_capitalised_words(text: str) -> None:
+    _same(text)
+
+
+def test_long_runs_split_at_their_links() -> None:
+    for text in (
+        "General Zhang Wei of the Harbour Lights Institute said",
+        "The Minister of Defence of the Republic of Korea Kim Yong Hyun arrived",
+        "A B C D E F of G of the H I J K L M",
+        "President of the United States of America Joe of Biden",
+        "Of The De Von of the de von Q",
+    ):
+        _same(text)
+        _same(text.replace(" ", "\t"))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text(text: str) -> None:
@@ -167,3 +201,7 @@ def test_the_scanner_refuses_malformed_patterns() -> None:
     with pytest.raises(TypeError):
         _scan.Scanner([("nato",)], _beside_a_name, _fold)
     assert _scan.Scanner([], _beside_a_name, _fold).scan("NATO") == []
+    with pytest.raises(TypeError):
+        _scan.candidates("Mark Rutte", [(0,)], ("of",), frozenset(), 4)
+    assert _scan.candidates("Mark Rutte", [], ("of",), frozenset(), 4) == ["Mark Rutte"]
+    assert _scan.candidates("Mark Rutte", [(5, 10)], ("of",), frozenset(), 4) == []
