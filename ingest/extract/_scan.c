@@ -1,4 +1,5 @@
-/* _scan: the matcher's hot loop (`ingest.extract.matcher.find_hits`) in C.
+/* _scan: the matcher's hot loop (`ingest.extract.matcher.find_hits`) in C, and the candidate-name
+ * runs (`ingest.extract.candidates.find_candidates`, its own section below).
  *
  * Why: the pure-Python path builds a tuple for every raw Aho-Corasick hit (about a hundred per
  * article) and filters them one by one in Python; most are dropped (word boundary, case). Here
@@ -20,8 +21,8 @@
  *     they start at or after the end of the last kept hit of their lane.
  *
  * The automaton: a trie over code points with failure links, its states numbered breadth-first
- * (the shallow ones, where the scan spends most of its steps, 80% at depth 3 or less on news
- * text, come first; a state's children are consecutive). Those shallow states (`n_dense`) have a
+ * (the shallow ones, where the scan spends most of its steps, 80% at depth 3 or less on the
+ * generated articles, come first; a state's children are consecutive). Those shallow states (`n_dense`) have a
  * full transition row over the keys' ASCII classes, so an ASCII step from them is one table
  * read; each row entry also carries, in its low bit, whether a key ends at the target or on its
  * fail chain, so most steps read nothing else. Deeper states, and non-ASCII code points, follow
@@ -53,7 +54,7 @@ typedef struct {
     PyObject_HEAD
     PyObject *guard; /* callable(text, start, end) -> bool: true drops a guarded pattern's hit */
     PyObject *fold;  /* callable(text) -> str: matcher._fold, for a text with a capital sigma */
-    int32_t n_states, n_dense, n_keys, n_patterns, width;
+    int32_t n_states, n_dense, n_keys, width;
     uint8_t cls[ASCII];      /* ASCII code point -> class in 1..width-1 of the keys' code points; 0: in no key */
     uint8_t scan_cls[ASCII]; /* the class of the code point's lower case: the scan folds ASCII with it */
     /* the trie, one entry per state (state 0 is the root) */
@@ -73,13 +74,12 @@ typedef struct {
 } Scanner;
 
 static void scanner_free_arrays(Scanner *self) {
-    void **arrays[] = {(void **)&self->label,    (void **)&self->child,    (void **)&self->sibling,
-                       (void **)&self->fail,     (void **)&self->term,     (void **)&self->dict_link,
-                       (void **)&self->delta,    (void **)&self->root_hi,  (void **)&self->key_len,
-                       (void **)&self->has_out,
-                       (void **)&self->key_first, (void **)&self->key_pats, (void **)&self->lane,
-                       (void **)&self->guarded,  (void **)&self->surf_at,  (void **)&self->surf_len,
-                       (void **)&self->surf};
+    void **arrays[] = {(void **)&self->label,     (void **)&self->child,    (void **)&self->sibling,
+                       (void **)&self->fail,      (void **)&self->term,     (void **)&self->dict_link,
+                       (void **)&self->has_out,   (void **)&self->delta,    (void **)&self->root_hi,
+                       (void **)&self->key_len,   (void **)&self->key_first, (void **)&self->key_pats,
+                       (void **)&self->lane,      (void **)&self->guarded,  (void **)&self->surf_at,
+                       (void **)&self->surf_len,  (void **)&self->surf};
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         PyMem_Free(*arrays[i]);
         *arrays[i] = NULL;
@@ -140,7 +140,7 @@ static int edge_order(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Reads and checks the entries; fills the trie, the keys and the patterns. */
+/* Fills the trie, the keys and the patterns from the entries (check_entry has checked them). */
 static int scanner_insert(Scanner *self, PyObject *items, Py_ssize_t n) {
     Py_ssize_t surf_used = 0;
     int32_t *pattern_key = PyMem_Malloc(sizeof(int32_t) * (size_t)(n ? n : 1));
@@ -375,7 +375,6 @@ static PyObject *scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     size_t states = (size_t)key_total + 1, count = (size_t)(n ? n : 1);
     self->guard = Py_NewRef(guard);
     self->fold = Py_NewRef(fold);
-    self->n_patterns = (int32_t)n;
     self->label = PyMem_Malloc(sizeof(Py_UCS4) * states);
     self->child = PyMem_Malloc(sizeof(int32_t) * states);
     self->sibling = PyMem_Malloc(sizeof(int32_t) * states);
