@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ingest import stories
+from ingest.models import Article
+from ingest.warehouse import connect
 
 LEAD = "Iran's currency fell again on Tuesday as traders in Tehran priced in new sanctions. " * 5
 
@@ -67,3 +71,29 @@ def test_band_keys_are_the_ones_stored() -> None:
     matrix = np.stack(sigs)
     for i, sig in enumerate(sigs):
         assert stories.bands(sig) == reference(sig) == stories.bands(matrix[i]) == stories.bands(matrix.T.copy().T[i])
+
+
+def _article(i: int, title: str, published: datetime, text: str = LEAD) -> Article:
+    return Article(article_id=f"a{i}", feed_id="f1", url=f"https://a.example/{i}", guid=None, title=title, text=text,
+                   published_at=published, date_flag=None, language="en", author=None, content_hash=f"c{i}",
+                   story_key=f"s{i}", payload_sha256="p1", position=i, fetched_at=published)  # fmt: skip
+
+
+def test_a_later_batch_joins_stored_stories_only_within_the_window_and_with_the_same_figures(tmp_path: Path) -> None:
+    """The history path: candidates come from the warehouse (bands, signatures), not from the batch itself."""
+    day = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    title = "Rial hits new low of 1,230,000"
+    with connect(tmp_path / "w.duckdb") as con:
+        first = stories.assign_stories(con, [_article(1, title, day), _article(2, "Unrelated", day, "Kyiv drone. " * 30)], set())
+        assert first == {"a1": "a1", "a2": "a2"}
+        later = [
+            _article(3, title, day + timedelta(days=2)),  # a copy inside the window: the stored story
+            _article(4, title, day + stories.WINDOW + timedelta(days=1)),  # too late for a1 (a3 is 2 days before it)
+            _article(5, "Rial hits new low of 1,240,000", day + timedelta(hours=1)),  # another figure: another story
+        ]
+        second = stories.assign_stories(con, later, set())
+        assert second == {"a3": "a1", "a4": "a1", "a5": "a5"}
+        # a4 joined a1's story through a3, stored in this batch; with a3 gone from the batch it is a story of its own
+        third = stories.assign_stories(con, [_article(6, title, day + stories.WINDOW + timedelta(days=6))], set())
+        assert third == {"a6": "a6"}
+        assert con.execute("select count(*) from raw.story_signatures").fetchone() == (6,)
