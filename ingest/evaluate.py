@@ -65,7 +65,7 @@ def split_of(doc_id: str) -> str:
     return "dev" if digits and int(digits) % 2 else "test"
 
 
-def test_slice(doc_id: str) -> str:
+def slice_of(doc_id: str) -> str:
     """For a test article: test-old (before eval-320) or test-new (eval-320 on, never seen by any tuning)."""
     digits = "".join(c for c in doc_id if c.isdigit())
     return "test-new" if digits and int(digits) >= FIRST_NEW_TEST else "test-old"
@@ -86,8 +86,8 @@ def evaluate(path: Path = DEFAULT_SET, gaz: Gazetteer | None = None) -> dict[str
         for key in ("topics", f"topics[{lang}]", f"topics@{part}"):
             scores[key].add(doc["id"], gold_topics, found_topics)
         if part == "test":  # two slices of the test split, still only ever reported whole
-            scores[f"actors@{test_slice(doc['id'])}"].add(doc["id"], gold_actors, found_actors)
-            scores[f"topics@{test_slice(doc['id'])}"].add(doc["id"], gold_topics, found_topics)
+            scores[f"actors@{slice_of(doc['id'])}"].add(doc["id"], gold_actors, found_actors)
+            scores[f"topics@{slice_of(doc['id'])}"].add(doc["id"], gold_topics, found_topics)
         if part == "dev":  # per topic on dev only: what to tune on, without a per-topic view of the test split
             for topic in gold_topics | found_topics:
                 scores[f"topics@dev:{topic}"].add(doc["id"], gold_topics & {topic}, found_topics & {topic})
