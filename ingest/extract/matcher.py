@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -39,8 +40,7 @@ class Pattern:
     weight: float = 1.0
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a named tuple: made per kept hit, where a frozen dataclass cost three times as much
     pattern: Pattern
     start: int
     end: int
