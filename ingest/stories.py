@@ -193,10 +193,13 @@ def _store(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], sigs: dict[
     con.register("_sigs", signatures)
     con.register("_band_rows", band_rows)
     try:
+        # bands first, for the articles without a stored signature yet: raw.story_bands has no key to
+        # deduplicate on (its index cost memory in proportion to the history; see schema.sql)
         for table, sql in (
+            ("raw.story_bands", "insert into raw.story_bands select band_key, article_id from _band_rows "
+                                "anti join raw.story_signatures using (article_id)"),
             ("raw.story_signatures", "insert into raw.story_signatures select article_id, story_id, published_at, signature, "
                                      "title_numbers from _sigs on conflict do nothing"),
-            ("raw.story_bands", "insert into raw.story_bands select band_key, article_id from _band_rows on conflict do nothing"),
         ):  # fmt: skip
             count = con.execute(sql).fetchone()
             stored[table] += int(count[0]) if count else 0

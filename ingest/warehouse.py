@@ -19,8 +19,33 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     # Batch loads commit more than the default 16 MB; checkpointing on every commit costs seconds.
     con.execute("set checkpoint_threshold = '256MB'")
-    con.execute(resources.files("ingest").joinpath("sql/schema.sql").read_text(encoding="utf-8"))
+    schema = resources.files("ingest").joinpath("sql/schema.sql").read_text(encoding="utf-8")
+    con.execute(schema)
+    _drop_story_bands_key(con, schema)
     return con
+
+
+def _drop_story_bands_key(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """A warehouse made before raw.story_bands lost its primary key gets the table rebuilt without it, once.
+
+    DuckDB cannot drop a constraint in place; the rows are kept as they are (they are unique already).
+    """
+    keyed = con.execute(
+        "select 1 from duckdb_constraints() where schema_name = 'raw' and table_name = 'story_bands' "
+        "and constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    if not keyed:
+        return
+    con.execute("begin transaction")
+    try:
+        con.execute("alter table raw.story_bands rename to story_bands_keyed")
+        con.execute(schema)  # creates raw.story_bands as it is now
+        con.execute("insert into raw.story_bands select band_key, article_id from raw.story_bands_keyed")
+        con.execute("drop table raw.story_bands_keyed")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]], columns: Sequence[str],

@@ -7,6 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 
@@ -97,3 +98,22 @@ def test_a_later_batch_joins_stored_stories_only_within_the_window_and_with_the_
         third = stories.assign_stories(con, [_article(6, title, day + stories.WINDOW + timedelta(days=6))], set())
         assert third == {"a6": "a6"}
         assert con.execute("select count(*) from raw.story_signatures").fetchone() == (6,)
+
+
+def test_a_warehouse_with_the_old_keyed_bands_table_is_migrated_once_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute("create schema raw")
+        old.execute("create table raw.story_bands (band_key bigint not null, article_id varchar not null, "
+                    "primary key (band_key, article_id))")  # fmt: skip
+        old.execute("insert into raw.story_bands values (1, 'a1'), (2, 'a1')")
+    for _ in range(2):  # the second connect finds nothing to migrate
+        with connect(path) as con:
+            kinds = con.execute("select constraint_type from duckdb_constraints() where table_name = 'story_bands'").fetchall()
+            assert sorted(kinds) == [("NOT NULL",), ("NOT NULL",)]
+            assert con.execute("select * from raw.story_bands order by 1").fetchall() == [(1, "a1"), (2, "a1")]
+    with connect(path) as con:  # and a later batch finds the migrated rows as candidates
+        day = datetime(2026, 11, 20, 9, tzinfo=UTC)
+        stories.assign_stories(con, [_article(1, "Rial hits new low of 1,230,000", day)], set())
+        assert stories.assign_stories(con, [_article(3, "Rial hits new low of 1,230,000", day)], set()) == {"a3": "a1"}
+        assert con.execute("select count(*) from raw.story_bands where article_id = 'a1'").fetchone() == (2 + stories.BANDS,)
