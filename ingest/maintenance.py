@@ -17,7 +17,7 @@ from typing import Any
 
 from ingest import landing
 from ingest.settings import Settings
-from ingest.warehouse import connect
+from ingest.warehouse import open_writer
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,12 @@ def tidy_landing(settings: Settings, compact_after_days: int | None = None, rete
 
 
 def checkpoint(settings: Settings) -> None:
-    with connect(settings.warehouse) as con:
+    with open_writer(settings) as con:
         con.execute("checkpoint")
 
 
 def feed_health_summary(settings: Settings) -> dict[str, Any]:
-    with connect(settings.warehouse) as con:
+    with open_writer(settings) as con:
         rows = con.execute("select status, count(*) from raw.feed_state group by status order by status").fetchall()
         failing = con.execute(
             "select feed_id, last_error_class, consecutive_failures from raw.feed_state where status in ('failing', 'muted') "

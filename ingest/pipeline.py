@@ -28,7 +28,7 @@ from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.process import Processed, dedupe
 from ingest.settings import Settings
 from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
-from ingest.warehouse import connect, insert_rows
+from ingest.warehouse import insert_rows, open_writer
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def plan(settings: Settings, catalog: Catalog, *, due_only: bool = True, now: da
     `due_only=False` polls every feed that is not muted (an operator's one-off run).
     """
     now = now or datetime.now(UTC)
-    with connect(settings.warehouse) as con:
+    with open_writer(settings) as con:
         states = read_states(con)
     targets = []
     for feed in catalog.feeds:
@@ -149,7 +149,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         mentions=mentions, rejections=rejections, replace=replace, stats=stats,
         observations=out.observations, all_articles=everything, extracted=extracted, validation_runs=runs,
     )  # fmt: skip
-    with connect(settings.warehouse) as con:
+    with open_writer(settings) as con:
         loaded = load_batch(con, batch)
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
@@ -225,7 +225,7 @@ def _with_fulltext(settings: Settings, articles: list[Article], catalog: Catalog
     from ingest.articles import known_articles
     from ingest.fulltext import enrich
 
-    with connect(settings.warehouse) as con:
+    with open_writer(settings) as con:
         known = set(known_articles(con, [a.article_id for a in articles]))
     return enrich(articles, settings, catalog, known)
 
@@ -236,7 +236,7 @@ def record_rejected_batch(settings: Settings, batch_id: str, source: str, runs: 
     payloads are listed (status `rejected`) so that `defnews replay` finds them after the fix."""
     rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256, parse_status="rejected", parse_error=reason[:500])
             for p in payloads]  # fmt: skip
-    with connect(settings.warehouse) as con:
+    with open_writer(settings) as con:
         record_validation_runs(con, batch_id, runs)
         insert_rows(con, "raw.payloads", rows, PAYLOAD_COLUMNS, "on conflict do nothing")
         con.execute(
@@ -317,7 +317,7 @@ def replay(settings: Settings, since: datetime | None = None, until: datetime | 
 
     Articles, texts and mentions are rewritten in place (idempotent); nothing is fetched.
     """
-    with connect(settings.warehouse) as con:
+    with open_writer(settings) as con:
         rows = con.execute(
             """select p.payload_sha256, p.feed_id, p.url, p.received_at, p.content_type,
                       f.url, f.publisher, f.language

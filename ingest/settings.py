@@ -28,6 +28,9 @@ class Settings:
     concurrency: int = 16
     per_host_concurrency: int = 2
     workers: int = 1  # processes that parse, normalise and extract (`DEFNEWS_WORKERS`, default: the cores)
+    # DuckDB's memory_limit for the writer ("512MB", "2GB"; `DEFNEWS_WAREHOUSE_MEMORY_LIMIT`); None: DuckDB's
+    # default, 80% of the machine's memory
+    warehouse_memory_limit: str | None = None
 
     @property
     def landing_dir(self) -> Path:
@@ -80,4 +83,5 @@ def load_settings(data_dir: str | Path | None = None, feeds_file: str | Path | N
         dbt_project_dir=dbt_dir.resolve(),
         warehouse_override=Path(warehouse).resolve() if warehouse else None,
         workers=default_workers(),
+        warehouse_memory_limit=os.environ.get("DEFNEWS_WAREHOUSE_MEMORY_LIMIT", "").strip() or None,
     )

@@ -78,9 +78,9 @@ def release_warehouse() -> None:
 
 def build(settings: Settings, full_refresh: bool = False) -> None:
     """`dbt build`: every model and its tests, in dependency order (incremental unless told otherwise)."""
-    from ingest.warehouse import connect
+    from ingest.warehouse import open_writer
 
-    connect(settings.warehouse).close()  # the raw schema exists and is current before dbt reads it
+    open_writer(settings).close()  # the raw schema exists and is current before dbt reads it
     run_dbt(settings, ["build", "--full-refresh"] if full_refresh else ["build"])
 
 

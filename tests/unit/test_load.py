@@ -7,11 +7,13 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pytest
 
 from ingest.extract import extract, load_gazetteer
 from ingest.load import Batch, load_batch
 from ingest.models import Article, Feed, Rejection
-from ingest.warehouse import connect, insert_columns
+from ingest.settings import load_settings
+from ingest.warehouse import connect, insert_columns, open_writer
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 BODY = 'NATO defence ministers met in Brussels. "We will not wait," said Mark Rutte. Poland and Ukraine asked for air defence.'
@@ -83,3 +85,16 @@ def test_insert_columns_reports_what_duckdb_wrote(tmp_path: Path) -> None:
         assert insert_columns(con, "t", {"k": [], "v": []}) == 0
         rows = con.execute("select k, v, ts, xs from t order by k").fetchall()
         assert rows == [(1, "x", NOW, [1, 2**64 - 1]), (2, None, NOW, []), (3, "q", None, None), (4, "r", None, None)]
+
+
+def test_the_writer_takes_its_memory_limit_from_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEFNEWS_WAREHOUSE_MEMORY_LIMIT", "256MB")
+    settings = load_settings(tmp_path)
+    assert settings.warehouse_memory_limit == "256MB"
+    with open_writer(settings) as con:
+        assert con.execute("select current_setting('memory_limit')").fetchall() == [("244.1 MiB",)]  # 256 MB in MiB
+    monkeypatch.setenv("DEFNEWS_WAREHOUSE_MEMORY_LIMIT", "a lot")
+    with pytest.raises(ValueError, match="'a lot' is not a size DuckDB accepts"):
+        open_writer(load_settings(tmp_path))
+    monkeypatch.delenv("DEFNEWS_WAREHOUSE_MEMORY_LIMIT")
+    assert load_settings(tmp_path).warehouse_memory_limit is None  # DuckDB's own default
