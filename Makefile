@@ -64,4 +64,4 @@ test: install lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf data .pytest_cache .ruff_cache .mypy_cache dbt_project/target dbt_project/logs
+	rm -rf data .pytest_cache .ruff_cache .mypy_cache dbt_project/target dbt_project/logs ingest/extract/_scan.*.so

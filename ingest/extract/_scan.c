@@ -177,8 +177,14 @@ static int scanner_insert(Scanner *self, PyObject *items, Py_ssize_t n) {
             self->key_len[self->n_keys++] = (int32_t)length;
         }
         pattern_key[i] = self->term[s];
-        self->lane[i] = (uint8_t)PyLong_AsLong(PyTuple_GET_ITEM(entry, 2));
-        self->guarded[i] = (uint8_t)PyObject_IsTrue(PyTuple_GET_ITEM(entry, 3));
+        long lane = PyLong_AsLong(PyTuple_GET_ITEM(entry, 2));
+        int guarded = PyObject_IsTrue(PyTuple_GET_ITEM(entry, 3));
+        if ((lane == -1 && PyErr_Occurred()) || guarded < 0) {
+            PyMem_Free(pattern_key);
+            return -1;
+        }
+        self->lane[i] = (uint8_t)lane;
+        self->guarded[i] = (uint8_t)guarded;
         if (surface == Py_None) {
             self->surf_at[i] = 0;
             self->surf_len[i] = -1;

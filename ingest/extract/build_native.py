@@ -29,11 +29,25 @@ def target() -> Path:
     return HERE / f"_scan{sysconfig.get_config_var('EXT_SUFFIX')}"
 
 
+def _compiler() -> list[str]:
+    return shlex.split(os.environ.get("CC") or "cc")
+
+
+def cannot_build() -> str | None:
+    """Why the extension cannot be built here (no C compiler, no Python headers), or None when it can."""
+    if not shutil.which(_compiler()[0]):
+        return f"no C compiler ({_compiler()[0]!r})"
+    if not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file():
+        return f"no Python headers (Python.h) in {sysconfig.get_paths()['include']}"
+    return None
+
+
 def main() -> int:
-    compiler = shlex.split(os.environ.get("CC") or "cc")
-    if not shutil.which(compiler[0]):
-        print(f"build_native: no C compiler ({compiler[0]!r}); extraction uses the pure-Python matcher", file=sys.stderr)
+    why = cannot_build()
+    if why:
+        print(f"build_native: {why}; extraction uses the pure-Python matcher", file=sys.stderr)
         return 0
+    compiler = _compiler()
     out = target()
     # compile beside the target, then rename: a running process keeps the old file it mapped
     with tempfile.TemporaryDirectory(dir=HERE) as scratch:

@@ -117,3 +117,16 @@ def test_a_warehouse_with_the_old_keyed_bands_table_is_migrated_once_and_keeps_i
         stories.assign_stories(con, [_article(1, "Rial hits new low of 1,230,000", day)], set())
         assert stories.assign_stories(con, [_article(3, "Rial hits new low of 1,230,000", day)], set()) == {"a3": "a1"}
         assert con.execute("select count(*) from raw.story_bands where article_id = 'a1'").fetchone() == (2 + stories.BANDS,)
+
+
+def test_a_batch_joins_a_story_stored_after_it_in_time_and_stores_its_bands_once(tmp_path: Path) -> None:
+    """Candidates reach `WINDOW` on both sides of the batch; bands are written once per article (no key guards them)."""
+    day = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    title = "Rial hits new low of 1,230,000"
+    with connect(tmp_path / "w.duckdb") as con:
+        assert stories.assign_stories(con, [_article(1, title, day)], set()) == {"a1": "a1"}
+        # published two days before the stored copy: still inside its window
+        assert stories.assign_stories(con, [_article(2, title, day - timedelta(days=2))], set()) == {"a2": "a1"}
+        assert stories.assign_stories(con, [_article(1, title, day)], set()) == {"a1": "a1"}  # stored again: no new rows
+        bands = con.execute("select article_id, count(*) from raw.story_bands group by 1 order by 1").fetchall()
+        assert bands == [("a1", stories.BANDS), ("a2", stories.BANDS)]
