@@ -59,16 +59,21 @@ class Score:
                 "tp": self.tp, "fp": self.fp, "fn": self.fn}  # fmt: skip
 
 
+def _number(doc_id: str) -> int | None:
+    digits = "".join(c for c in doc_id if c.isdigit())
+    return int(digits) if digits else None
+
+
 def split_of(doc_id: str) -> str:
     """dev (odd numbers: tune the gazetteer on these) or test (even: held out, reported, never tuned on)."""
-    digits = "".join(c for c in doc_id if c.isdigit())
-    return "dev" if digits and int(digits) % 2 else "test"
+    number = _number(doc_id)
+    return "dev" if number is not None and number % 2 else "test"
 
 
 def slice_of(doc_id: str) -> str:
     """For a test article: test-old (before eval-320) or test-new (eval-320 on, never seen by any tuning)."""
-    digits = "".join(c for c in doc_id if c.isdigit())
-    return "test-new" if digits and int(digits) >= FIRST_NEW_TEST else "test-old"
+    number = _number(doc_id)
+    return "test-new" if number is not None and number >= FIRST_NEW_TEST else "test-old"
 
 
 def evaluate(path: Path = DEFAULT_SET, gaz: Gazetteer | None = None) -> dict[str, Any]:
