@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from ingest.articles import known_articles, write_articles
 from ingest.extract import ExtractionResult, Gazetteer
-from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, Rejection
+from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, Rejection, mention_columns
 from ingest.normalize import stable_id
 from ingest.polling import Observation, failure_class, next_state
 from ingest.validate import ValidationRun
@@ -174,17 +174,9 @@ def _mentions(con: duckdb.DuckDBPyConnection, batch: Batch, written: set[str]) -
     con.unregister("_ids")
     # column by column: a dict per mention (dataclasses.asdict deep-copies every field) was most of the load's time
     kept = [m for m in batch.mentions if m.article_id in written]
-    columns: dict[str, list[Any]] = {
-        "article_id": [m.article_id for m in kept],
-        "kind": [m.kind for m in kept],
-        "entity_id": [m.entity_id for m in kept],
-        "field": [m.field for m in kept],
-        "start_offset": [m.start for m in kept],
-        "end_offset": [m.end for m in kept],
-        "surface": [m.surface for m in kept],
-        "salience": [m.salience for m in kept],
-        "extractor_version": [batch.gazetteer.version] * len(kept),
-    }
+    columns = mention_columns(kept)
+    columns.update(start_offset=columns["start"], end_offset=columns["end"],
+                   extractor_version=[batch.gazetteer.version] * len(kept))  # fmt: skip
     batch.rows_written["raw.mentions"] += insert_columns(con, "raw.mentions", {c: columns[c] for c in MENTION_COLUMNS})
     batch.stats.mentions_loaded = len(kept)
     _quotes_and_candidates(con, batch, written)

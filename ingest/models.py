@@ -6,9 +6,10 @@ tested on its own: fetch -> land -> parse -> normalise -> extract -> validate ->
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,13 @@ class Mention(NamedTuple):
     end: int
     surface: str
     salience: float = 1.0  # 1.0 in the title, 1.0 -> 0.5 through the body
+
+
+def mention_columns(mentions: Sequence[Mention]) -> dict[str, list[Any]]:
+    """The mentions column by column (field name -> values), for frames and Arrow tables: one transpose."""
+    if not mentions:
+        return {name: [] for name in Mention._fields}
+    return {name: list(values) for name, values in zip(Mention._fields, zip(*mentions, strict=True), strict=True)}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.models import Article, Rejection
+from ingest.models import Article, Mention, Rejection, mention_columns
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def validate_articles(gx_dir: Path, articles: Sequence[Article]) -> Validated:
     return Validated(good, rejections, [run])
 
 
-def mentions_frame(by_id: dict[str, Article], mentions: Sequence[Any]) -> Any:
+def mentions_frame(by_id: dict[str, Article], mentions: Sequence[Mention]) -> Any:
     """The mentions suite's frame, column by column (a dict per mention cost as much as the validation)."""
     import pandas as pd
 
@@ -125,15 +125,10 @@ def mentions_frame(by_id: dict[str, Article], mentions: Sequence[Any]) -> Any:
     lengths = {i: (len(a.title), len(a.text)) for i, a in by_id.items()}
     columns = {
         "row_key": range(len(mentions)),
-        "article_id": [m.article_id for m in mentions],
-        "kind": [m.kind for m in mentions],
-        "entity_id": [m.entity_id for m in mentions],
-        "field": [m.field for m in mentions],
-        "start": [m.start for m in mentions],
-        "end": [m.end for m in mentions],
+        **mention_columns(mentions),
         "text_length": [lengths[m.article_id][0 if m.field == "title" else 1] for m in mentions],
     }
-    return pd.DataFrame(columns, columns=suite.COLUMNS)
+    return pd.DataFrame(columns, columns=suite.COLUMNS)  # the suite's columns only (not surface, salience)
 
 
 def validate_mentions(gx_dir: Path, articles: Sequence[Article], mentions: Sequence[Any],
