@@ -422,17 +422,24 @@ typedef struct {
     Py_ssize_t size, capacity;
 } Candidates;
 
+/* Room for one more item in a growable array of `item`-byte items, doubling from `first`: the array
+ * (moved or not), or NULL with MemoryError set (the old array is still valid then). */
+static void *make_room(void *items, Py_ssize_t size, Py_ssize_t *capacity, size_t item, Py_ssize_t first) {
+    if (size < *capacity)
+        return items;
+    Py_ssize_t grown_to = *capacity ? 2 * *capacity : first;
+    void *grown = PyMem_Realloc(items, item * (size_t)grown_to);
+    if (!grown)
+        return PyErr_NoMemory();
+    *capacity = grown_to;
+    return grown;
+}
+
 static int push(Candidates *list, Py_ssize_t start, Py_ssize_t end, int32_t pattern) {
-    if (list->size == list->capacity) {
-        Py_ssize_t capacity = list->capacity ? 2 * list->capacity : 64;
-        Candidate *grown = PyMem_Realloc(list->items, sizeof(Candidate) * (size_t)capacity);
-        if (!grown) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        list->items = grown;
-        list->capacity = capacity;
-    }
+    Candidate *items = make_room(list->items, list->size, &list->capacity, sizeof(Candidate), 64);
+    if (!items)
+        return -1;
+    list->items = items;
     list->items[list->size++] = (Candidate){start, end, pattern};
     return 0;
 }
@@ -689,16 +696,10 @@ static Py_ssize_t link_at(PyObject *links, int kind, const void *data, Py_ssize_
 }
 
 static int push_word(Words *words, Py_ssize_t start, Py_ssize_t end, int link) {
-    if (words->size == words->capacity) {
-        Py_ssize_t capacity = words->capacity ? 2 * words->capacity : 16;
-        Word *grown = PyMem_Realloc(words->items, sizeof(Word) * (size_t)capacity);
-        if (!grown) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        words->items = grown;
-        words->capacity = capacity;
-    }
+    Word *items = make_room(words->items, words->size, &words->capacity, sizeof(Word), 16);
+    if (!items)
+        return -1;
+    words->items = items;
     words->items[words->size++] = (Word){start, end, link};
     return 0;
 }
