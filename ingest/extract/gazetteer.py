@@ -16,6 +16,9 @@ from typing import Any
 import yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# libyaml's loader where PyYAML was built with it (the wheels are): it reads the gazetteer to the same
+# objects 6x faster than the pure-Python one, and every process that extracts (workers, tasks, tests) loads it
+YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ACTOR_TYPES = frozenset({"person", "state", "organisation", "armed_force", "armed_group"})
 THEATRES = frozenset(
     {"euro_atlantic", "indo_pacific", "middle_east", "africa", "americas", "south_asia", "central_asia", "global"}
@@ -150,7 +153,7 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     for name in ("actors.yaml", "topics.yaml"):
         content = (data_dir / name).read_bytes()
         raw_bytes += content
-        docs[name] = yaml.safe_load(content) or {}
+        docs[name] = yaml.load(content, Loader=YAML_LOADER) or {}
     actors = tuple(_actor(a) for a in docs["actors.yaml"].get("actors") or ())
     topics = tuple(_topic(t) for t in docs["topics.yaml"].get("topics") or ())
     _check(actors, topics)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ingest.extract import extract, load_gazetteer
 from ingest.extract.gazetteer import GazetteerError
@@ -75,6 +76,15 @@ def test_gazetteer_rejects_an_alias_owned_by_two_actors(tmp_path: Path) -> None:
     (tmp_path / "topics.yaml").write_text("topics: []\n")
     with pytest.raises(GazetteerError, match="Georgia"):
         load_gazetteer(tmp_path)
+
+
+def test_the_fast_yaml_loader_reads_the_gazetteer_as_the_reference_loader_does() -> None:
+    from ingest.extract.gazetteer import DATA_DIR, YAML_LOADER
+
+    assert YAML_LOADER is yaml.CSafeLoader  # the locked PyYAML wheel has libyaml
+    for name in ("actors.yaml", "topics.yaml"):
+        content = (DATA_DIR / name).read_bytes()
+        assert yaml.load(content, Loader=YAML_LOADER) == yaml.safe_load(content)
 
 
 def test_gazetteer_covers_the_contract_names() -> None:
