@@ -38,6 +38,7 @@ class Pattern:
     contextual: bool = False  # a short form: counts only beside a full alias of the same actor
     guarded: bool = False  # also a personal name: not when a capitalised name word stands beside it
     weight: float = 1.0
+    title_weight: float = 1.0  # a topic keyword's weight in the title: weight times the topic's title_boost
 
 
 class Hit(NamedTuple):  # a named tuple: made per kept hit, where a frozen dataclass cost three times as much
@@ -62,7 +63,8 @@ def _patterns(gaz: Gazetteer) -> list[Pattern]:
         out += [Pattern("actor", actor.id, s, True, contextual=True) for s in actor.context_aliases]
     out += [Pattern("not_actor", "", s, True) for s in gaz.not_actors]
     for topic in gaz.topics:
-        out += [Pattern("topic", topic.id, k, False, weight=topic.weight(k)) for k in topic.keywords]
+        out += [Pattern("topic", topic.id, k, False, weight=topic.weight(k), title_weight=topic.weight(k) * topic.title_boost)
+                for k in topic.keywords]  # fmt: skip
         out += [Pattern("negative", topic.id, k, False, weight=-1.0) for k in topic.negative]
     return out
 
