@@ -54,6 +54,8 @@ typedef struct {
     PyObject_HEAD
     PyObject *guard; /* callable(text, start, end) -> bool: true drops a guarded pattern's hit */
     PyObject *fold;  /* callable(text) -> str: matcher._fold, for a text with a capital sigma */
+    PyTypeObject *hit; /* NULL, or the tuple subclass scan() makes its hits of: hit(payloads[index], start, end) */
+    PyObject *payloads; /* a tuple, one item per pattern, when hit is set */
     int32_t n_states, n_dense, n_keys, width;
     uint8_t cls[ASCII];      /* ASCII code point -> class in 1..width-1 of the keys' code points; 0: in no key */
     uint8_t scan_cls[ASCII]; /* the class of the code point's lower case: the scan folds ASCII with it */
@@ -346,18 +348,32 @@ static int check_entry(PyObject *entry, Py_ssize_t index) {
 }
 
 static PyObject *scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
-    static char *keywords[] = {"entries", "guard", "fold", NULL};
-    PyObject *entries, *guard, *fold;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO:Scanner", keywords, &entries, &guard, &fold))
+    static char *keywords[] = {"entries", "guard", "fold", "hit", "payloads", NULL};
+    PyObject *entries, *guard, *fold, *hit = Py_None, *payloads = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|$OO:Scanner", keywords, &entries, &guard, &fold, &hit, &payloads))
         return NULL;
     if (!PyCallable_Check(guard) || !PyCallable_Check(fold)) {
         PyErr_SetString(PyExc_TypeError, "guard and fold must be callable");
+        return NULL;
+    }
+    if ((hit == Py_None) != (payloads == Py_None)) {
+        PyErr_SetString(PyExc_TypeError, "hit and payloads come together");
+        return NULL;
+    }
+    if (hit != Py_None && (!PyType_Check(hit) || !PyType_IsSubtype((PyTypeObject *)hit, &PyTuple_Type) ||
+                           ((PyTypeObject *)hit)->tp_itemsize != sizeof(PyObject *) || !PyTuple_CheckExact(payloads))) {
+        PyErr_SetString(PyExc_TypeError, "hit must be a tuple subclass (a named tuple) and payloads a tuple");
         return NULL;
     }
     PyObject *items = PySequence_Fast(entries, "entries must be a sequence");
     if (!items)
         return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(items), key_total = 0, surf_total = 0;
+    if (payloads != Py_None && PyTuple_GET_SIZE(payloads) != n) {
+        Py_DECREF(items);
+        PyErr_SetString(PyExc_ValueError, "payloads must have one item per entry");
+        return NULL;
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *entry = PySequence_Fast_GET_ITEM(items, i);
         if (check_entry(entry, i) < 0) {
@@ -381,6 +397,10 @@ static PyObject *scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     size_t states = (size_t)key_total + 1, count = (size_t)(n ? n : 1);
     self->guard = Py_NewRef(guard);
     self->fold = Py_NewRef(fold);
+    if (hit != Py_None) {
+        self->hit = (PyTypeObject *)Py_NewRef(hit);
+        self->payloads = Py_NewRef(payloads);
+    }
     self->label = PyMem_Malloc(sizeof(Py_UCS4) * states);
     self->child = PyMem_Malloc(sizeof(int32_t) * states);
     self->sibling = PyMem_Malloc(sizeof(int32_t) * states);
@@ -478,7 +498,23 @@ static int consider(Scanner *self, PyObject *text, int kind, const void *data, P
     return 0;
 }
 
-/* The kept hits as a list of (start, end, pattern index), in text order. */
+/* A hit as the scanner's hit type: hit(payloads[pattern], start, end), made as tuple.__new__ makes a
+ * tuple subclass's instance (a named tuple's fields are its items), without a call into Python. */
+static PyObject *make_hit(const Scanner *self, const Candidate *c) {
+    PyObject *start = PyLong_FromSsize_t(c->start), *end = PyLong_FromSsize_t(c->end);
+    PyObject *hit = start && end ? self->hit->tp_alloc(self->hit, 3) : NULL;
+    if (!hit) {
+        Py_XDECREF(start);
+        Py_XDECREF(end);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(hit, 0, Py_NewRef(PyTuple_GET_ITEM(self->payloads, c->pattern)));
+    PyTuple_SET_ITEM(hit, 1, start);
+    PyTuple_SET_ITEM(hit, 2, end);
+    return hit;
+}
+
+/* The kept hits, in text order: as (start, end, pattern index), or as the scanner's hit type. */
 static PyObject *select_hits(const Scanner *self, Candidates *found) {
     if (found->size > 1)
         qsort(found->items, (size_t)found->size, sizeof(Candidate), candidate_order);
@@ -492,8 +528,8 @@ static PyObject *select_hits(const Scanner *self, Candidates *found) {
         if (c->start < last_end[lane])
             continue;
         last_end[lane] = c->end;
-        PyObject *hit = PyTuple_New(3);
-        if (hit) {
+        PyObject *hit = self->hit ? make_hit(self, c) : PyTuple_New(3);
+        if (hit && !self->hit) {
             PyObject *start = PyLong_FromSsize_t(c->start), *end = PyLong_FromSsize_t(c->end);
             PyObject *pattern = PyLong_FromLong(c->pattern);
             PyTuple_SET_ITEM(hit, 0, start); /* steals; a NULL item is released by the tuple's dealloc */
@@ -519,7 +555,8 @@ static inline Py_UCS4 fold_hi(Py_UCS4 c) {
 }
 
 PyDoc_STRVAR(scan_doc, "scan(text, /)\n--\n\n"
-                       "The kept hits in text as a list of (start, end, pattern index), in text order.");
+                       "The kept hits in text, in text order: (start, end, pattern index) tuples, or\n"
+                       "hit(payloads[pattern index], start, end) when the scanner was given hit and payloads.");
 
 static PyObject *scanner_scan(Scanner *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {
@@ -585,12 +622,16 @@ static PyObject *scanner_scan(Scanner *self, PyObject *text) {
 static int scanner_traverse(Scanner *self, visitproc visit, void *arg) {
     Py_VISIT(self->guard);
     Py_VISIT(self->fold);
+    Py_VISIT(self->hit);
+    Py_VISIT(self->payloads);
     return 0;
 }
 
 static int scanner_clear(Scanner *self) {
     Py_CLEAR(self->guard);
     Py_CLEAR(self->fold);
+    Py_CLEAR(self->hit);
+    Py_CLEAR(self->payloads);
     return 0;
 }
 
@@ -615,12 +656,14 @@ static PyGetSetDef scanner_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
-PyDoc_STRVAR(scanner_doc, "Scanner(entries, guard, fold)\n--\n\n"
+PyDoc_STRVAR(scanner_doc, "Scanner(entries, guard, fold, *, hit=None, payloads=None)\n--\n\n"
                           "An Aho-Corasick automaton over code points. entries: one (key, surface, lane, guarded)\n"
                           "per pattern, in pattern-index order; key is the folded surface; surface is None for a\n"
                           "case-insensitive pattern; lane is 0 (actors) or 1 (topics). guard(text, start, end) is\n"
                           "called for a guarded pattern's candidate and drops it when true; fold(text) is\n"
-                          "matcher._fold, called for a text with a capital sigma.");
+                          "matcher._fold, called for a text with a capital sigma. hit and payloads (keywords,\n"
+                          "together): scan() returns hit(payloads[index], start, end), hit being a named tuple\n"
+                          "type (matcher.Hit) and payloads one item per entry (the patterns).");
 
 static PyTypeObject ScannerType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "ingest.extract._scan.Scanner",

@@ -1,6 +1,7 @@
 """Types of the C extension built from _scan.c (used through `native`)."""
 
 from collections.abc import Callable, Sequence, Set
+from typing import Any
 
 class Scanner:
     states: int
@@ -9,8 +10,11 @@ class Scanner:
         entries: Sequence[tuple[str, str | None, int, bool]],
         guard: Callable[[str, int, int], bool],
         fold: Callable[[str], str],
+        *,
+        hit: type[tuple[Any, int, int]] | None = None,
+        payloads: tuple[Any, ...] | None = None,
     ) -> None: ...
-    def scan(self, text: str, /) -> list[tuple[int, int, int]]: ...
+    def scan(self, text: str, /) -> list[Any]: ...  # (start, end, index) tuples, or hit(payloads[index], start, end)
 
 def candidates(
     text: str, taken: Sequence[tuple[int, int]], links: tuple[str, ...], skip_first: Set[str], max_words: int, /

@@ -105,7 +105,7 @@ def _native(gaz: Gazetteer) -> tuple[native.Scanner, tuple[Pattern, ...]] | None
     entries = [(_fold(p.surface), p.surface if p.case_sensitive else None, int(LANE[p.kind] == "topic"), p.guarded)
                for p in patterns]  # fmt: skip
     log.info("extract: native matcher and candidates (ingest.extract._scan)")
-    return native.Scanner(entries, _beside_a_name, _fold), patterns
+    return native.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=patterns), patterns
 
 
 def native_available(gaz: Gazetteer) -> bool:
@@ -120,8 +120,8 @@ def find_hits(gaz: Gazetteer, text: str) -> list[Hit]:
         return find_hits_python(gaz, text)
     if not text:
         return []
-    scanner, patterns = built
-    return [Hit(patterns[index], start, end) for start, end, index in scanner.scan(text)]
+    hits: list[Hit] = built[0].scan(text)  # made in C as Hit(pattern, start, end)
+    return hits
 
 
 def find_hits_python(gaz: Gazetteer, text: str) -> list[Hit]:

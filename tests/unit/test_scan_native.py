@@ -206,3 +206,24 @@ def test_the_scanner_refuses_malformed_patterns() -> None:
         _scan.candidates("Mark Rutte", [(0,)], ("of",), frozenset(), 4)
     assert _scan.candidates("Mark Rutte", [], ("of",), frozenset(), 4) == ["Mark Rutte"]
     assert _scan.candidates("Mark Rutte", [(5, 10)], ("of",), frozenset(), 4) == []
+
+
+def test_the_scanner_makes_hits_of_the_given_type() -> None:
+    from ingest.extract import _scan
+    from ingest.extract.matcher import Hit, _beside_a_name, _fold
+
+    entries = [("nato", "NATO", 0, False), ("taiwan strait", None, 1, False)]
+    payloads = ("the NATO pattern", "the strait pattern")
+    indices = _scan.Scanner(entries, _beside_a_name, _fold).scan("NATO, the Taiwan Strait and nato")
+    hits = _scan.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=payloads).scan("NATO, the Taiwan Strait and nato")
+    assert indices == [(0, 4, 0), (10, 23, 1)]
+    assert hits == [Hit("the NATO pattern", 0, 4), Hit("the strait pattern", 10, 23)]
+    assert all(type(h) is Hit for h in hits) and hits[1].pattern == "the strait pattern" and hits[1].end == 23
+    with pytest.raises(TypeError, match="together"):
+        _scan.Scanner(entries, _beside_a_name, _fold, hit=Hit)
+    with pytest.raises(TypeError, match="tuple subclass"):
+        _scan.Scanner(entries, _beside_a_name, _fold, hit=dict, payloads=payloads)
+    with pytest.raises(TypeError, match="tuple subclass"):
+        _scan.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=list(payloads))
+    with pytest.raises(ValueError, match="one item per entry"):
+        _scan.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=payloads[:1])
