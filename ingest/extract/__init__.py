@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ingest.extract.candidates import find_candidates
 from ingest.extract.gazetteer import Gazetteer, load_gazetteer
-from ingest.extract.matcher import Hit, Pattern, find_hits
+from ingest.extract.matcher import Hit, find_hits
 from ingest.extract.quotes import Quote, find_quotes
 from ingest.models import Mention
 
@@ -35,38 +35,41 @@ class ExtractionResult:
         return list(dict.fromkeys(m.entity_id for m in self.mentions if m.kind == "topic"))
 
 
-def _scores(title_hits: list[Hit], body_hits: list[Hit]) -> dict[str, float]:
+def _tally(title_hits: list[Hit], body_hits: list[Hit]) -> tuple[set[str], dict[str, float]]:
+    """The actors named in full (a short form counts beside them), and each topic's score."""
+    confirmed: set[str] = set()
     scores: dict[str, float] = defaultdict(float)
     for hits, in_title in ((title_hits, True), (body_hits, False)):
         for hit in hits:
             pattern = hit.pattern
-            if pattern.kind == "topic":
+            kind = pattern.kind
+            if kind == "actor":
+                if not pattern.contextual:
+                    confirmed.add(pattern.entity_id)
+            elif kind == "topic":
                 scores[pattern.entity_id] += pattern.title_weight if in_title else pattern.weight
-            elif pattern.kind == "negative":
+            elif kind == "negative":
                 scores[pattern.entity_id] -= 1.0
-    return dict(scores)
+    return confirmed, dict(scores)
 
 
 def extract(gaz: Gazetteer, article_id: str, title: str, text: str) -> ExtractionResult:
     """Mentions in title and body; contextual aliases and topic scores applied per article."""
     title_hits, body_hits = find_hits(gaz, title), find_hits(gaz, text)
-    confirmed = {p.entity_id for h in title_hits + body_hits if (p := h.pattern).kind == "actor" and not p.contextual}
-    scores = _scores(title_hits, body_hits)
+    confirmed, scores = _tally(title_hits, body_hits)
     assigned = {t for t, score in scores.items() if score >= gaz.topic(t).min_score}
-
-    def keep(pattern: Pattern) -> bool:
-        if pattern.kind == "actor":
-            return not pattern.contextual or pattern.entity_id in confirmed
-        return pattern.kind == "topic" and pattern.entity_id in assigned
-
+    # a hit is kept when its actor is confirmed (every full alias confirms its own) or its topic
+    # assigned; blockers (places, negative cues) never are
+    kept = {"actor": confirmed, "topic": assigned}
     # tuple.__new__ makes the same Mention as Mention(...) without the named tuple's Python-level __new__,
     # and the body salience is computed in place: per mention, each was a tenth of extraction's time
     new = tuple.__new__
     mentions = [new(Mention, (article_id, p.kind, p.entity_id, "title", h.start, h.end, p.surface, 1.0))
-                for h in title_hits if keep(p := h.pattern)]  # fmt: skip
+                for h in title_hits if (p := h.pattern).entity_id in kept.get(p.kind, ())]  # fmt: skip
     size = max(len(text), 1)
     mentions += [new(Mention, (article_id, p.kind, p.entity_id, "body", h.start, h.end, p.surface,
-                               round(1.0 - 0.5 * h.start / size, 3))) for h in body_hits if keep(p := h.pattern)]  # fmt: skip
+                               round(1.0 - 0.5 * h.start / size, 3)))
+                 for h in body_hits if (p := h.pattern).entity_id in kept.get(p.kind, ())]  # fmt: skip
     quotes = find_quotes(text, body_hits, _persons(gaz), confirmed)
     return ExtractionResult(
         tuple(mentions),
