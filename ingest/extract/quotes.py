@@ -6,10 +6,11 @@ attribution names one (a surname counts when the article names the person in ful
 
 The three forms are regular expressions (`AFTER`, `VERB_QUOTE`, `PRONOUN`), but they are not run
 as such: a regex search tries every position of the text, and a search for `VERB_QUOTE` every
-word of it. Every form holds a quote, so the scan visits only the quote marks, matches `QUOTE`
-there once, and then the form's rest after it (or, for `VERB_QUOTE`, its verb before it). The
-matches are the ones the regexes' own searches give (tests/unit/test_quotes.py holds the two to
-each other); the three passes together cost a third of what the searches did.
+word of it. Every form holds a quote, so the scan visits only the quote marks, reads the quote
+there once (`_quote_at`, `QUOTE`'s match without the regex), and then matches the form's rest
+after it (or, for `VERB_QUOTE`, looks for its verb before it). The matches are the ones the
+regexes' own searches give (tests/unit/test_quotes.py holds the two to each other), for a sixth
+of the instructions.
 """
 
 from __future__ import annotations
@@ -18,26 +19,34 @@ import re
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ingest.extract.matcher import Hit
 
 VERBS = r"(?:said|says|told reporters|told|added|warned|stated|insisted|argued|declared|noted|wrote)"
 SPEAKER = r"((?:[A-Z][\w'\-]*[ \t]+){0,3}[A-Z][\w'\-]*)"
-QUOTE = r'"([^"\n]{15,600}?)[,.!?]?"'
+QUOTE_MIN, QUOTE_MAX = 15, 600  # a statement's length, in characters
+QUOTE = rf'"([^"\n]{{{QUOTE_MIN},{QUOTE_MAX}}}?)[,.!?]?"'
 AFTER = re.compile(QUOTE + r"\s*,?\s*" + VERBS + r"\s+" + SPEAKER)
 VERB_QUOTE = re.compile(r"(?<=\s)" + VERBS + r"\s*[:,]?\s*" + QUOTE)
 PRONOUN = re.compile(QUOTE + r"\s*,?\s*(?:he|she) " + VERBS)
 SPEAKER_BEFORE = re.compile(SPEAKER + r"\s+\Z")
 SPEAKER_REACH = 300  # characters before the verb where the speaker's (at most four) words may start
 
-# the forms' parts, matched around a quote mark
-_QUOTE = re.compile(QUOTE)
+# the forms' parts, matched around a quote mark (`_quote_at` is QUOTE's match)
 _AFTER_REST = re.compile(r"\s*,?\s*" + VERBS + r"\s+" + SPEAKER)
 _PRONOUN_REST = re.compile(r"\s*,?\s*(?:he|she) " + VERBS)
 _VERB_ENDING = re.compile(r"(?<=\s)" + VERBS + r"\Z")
 _LONGEST_VERB = len("told reporters")
 
-Marks = list[tuple[int, re.Match[str]]]  # (position of a quote mark, the QUOTE that opens there)
+
+class Quoted(NamedTuple):
+    start: int  # of the statement (QUOTE's group), inside the quote marks
+    end: int  # without a last ',', '.', '!' or '?' when what remains is long enough
+    after: int  # past the closing mark: where the match of QUOTE ends
+
+
+Marks = list[tuple[int, Quoted]]  # (position of a quote mark, the QUOTE that opens there)
 
 
 @dataclass(frozen=True)
@@ -63,18 +72,36 @@ def _last_person_before(hits: list[Hit], offset: int, persons: AbstractSet[str],
     return earlier[-1].pattern.entity_id if earlier else None
 
 
+def _quote_at(text: str, mark: int) -> Quoted | None:
+    """`QUOTE`'s match at a quote mark, without the regex: its lazy group tried every length in turn.
+
+    The statement can only end at the next quote mark (its characters are not quote marks), so
+    the match is decided there: the shortest group that leaves `[,.!?]?"` is the one without a
+    last punctuation mark, when that is still 15 characters long.
+    """
+    close = text.find('"', mark + 1)
+    if close < 0 or text.find("\n", mark + 1, close) >= 0:
+        return None
+    start, end = mark + 1, close
+    if QUOTE_MIN <= end - 1 - start <= QUOTE_MAX and text[end - 1] in ",.!?":
+        end -= 1
+    elif not QUOTE_MIN <= end - start <= QUOTE_MAX:
+        return None
+    return Quoted(start, end, close + 1)
+
+
 def _quotes_at_marks(text: str) -> Marks:
-    """(position, match) of `QUOTE` at every quote mark where it matches, in text order."""
+    """(position, quote) of `QUOTE` at every quote mark where it matches, in text order."""
     out: Marks = []
     mark = text.find('"')
     while mark >= 0:
-        if quote := _QUOTE.match(text, mark):
+        if quote := _quote_at(text, mark):
             out.append((mark, quote))
         mark = text.find('"', mark + 1)
     return out
 
 
-def _followed(text: str, quotes: Marks, rest: re.Pattern[str]) -> Iterator[tuple[re.Match[str], re.Match[str]]]:
+def _followed(text: str, quotes: Marks, rest: re.Pattern[str]) -> Iterator[tuple[int, Quoted, re.Match[str]]]:
     """`QUOTE + rest` as `finditer` finds it: the quote and its rest, never overlapping.
 
     `QUOTE` can end only at the first quote mark after its opening one, so where it matches it
@@ -82,8 +109,8 @@ def _followed(text: str, quotes: Marks, rest: re.Pattern[str]) -> Iterator[tuple
     """
     position = 0
     for mark, quote in quotes:
-        if mark >= position and (after := rest.match(text, quote.end())):
-            yield quote, after
+        if mark >= position and (after := rest.match(text, quote.after)):
+            yield mark, quote, after
             position = after.end()
 
 
@@ -117,8 +144,8 @@ def _speaker_first(text: str, quotes: Marks) -> list[tuple[tuple[int, int], tupl
             continue
         speaker = SPEAKER_BEFORE.search(text, max(taken, verb - SPEAKER_REACH), verb)
         if speaker:
-            out.append(((speaker.start(1), speaker.end(1)), quote.span(1)))
-            taken = position = quote.end()
+            out.append(((speaker.start(1), speaker.end(1)), (quote.start, quote.end)))
+            taken = position = quote.after
         else:  # a verb with no speaker before it must not swallow the quote marks a later statement uses
             position = verb + 1
     return out
@@ -129,13 +156,13 @@ def find_quotes(text: str, hits: list[Hit], persons: AbstractSet[str], confirmed
         return []
     quotes = _quotes_at_marks(text)
     found: dict[int, Quote] = {}
-    for quote, after in _followed(text, quotes, _AFTER_REST):
+    for _, (start, end, _), after in _followed(text, quotes, _AFTER_REST):
         actor = _actor_in(hits, *after.span(1), confirmed)
-        found.setdefault(quote.start(1), Quote(quote.start(1), quote.end(1), quote.group(1), after.group(1), actor))
+        found.setdefault(start, Quote(start, end, text[start:end], after.group(1), actor))
     for (s_start, s_end), (q_start, q_end) in _speaker_first(text, quotes):
         actor = _actor_in(hits, s_start, s_end, confirmed)
         found.setdefault(q_start, Quote(q_start, q_end, text[q_start:q_end], text[s_start:s_end], actor))
-    for quote, _ in _followed(text, quotes, _PRONOUN_REST):
-        actor = _last_person_before(hits, quote.start(), persons, confirmed)
-        found.setdefault(quote.start(1), Quote(quote.start(1), quote.end(1), quote.group(1), None, actor))
+    for mark, (start, end, _), _ in _followed(text, quotes, _PRONOUN_REST):
+        actor = _last_person_before(hits, mark, persons, confirmed)
+        found.setdefault(start, Quote(start, end, text[start:end], None, actor))
     return [found[k] for k in sorted(found)]

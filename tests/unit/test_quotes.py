@@ -10,6 +10,7 @@ pronouns, punctuation and whitespace.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,12 +24,14 @@ from ingest.extract.matcher import Hit, find_hits
 from ingest.extract.quotes import (
     AFTER,
     PRONOUN,
+    QUOTE,
     SPEAKER_BEFORE,
     SPEAKER_REACH,
     VERB_QUOTE,
     Quote,
     _actor_in,
     _last_person_before,
+    _quote_at,
     find_quotes,
 )
 from ingest.generate import render_entry, vocabulary
@@ -127,6 +130,21 @@ def test_adversarial_cases(text: str) -> None:
     _same(text)
 
 
+def _same_quote(text: str) -> None:
+    for mark in (i for i, c in enumerate(text) if c == '"'):
+        match = re.compile(QUOTE).match(text, mark)
+        expected = (match.start(1), match.end(1), match.end()) if match else None
+        assert _quote_at(text, mark) == expected, (text[:80], mark)
+
+
+@pytest.mark.parametrize("length", [13, 14, 15, 16, 17, 598, 599, 600, 601, 602])
+@pytest.mark.parametrize("last", ["", ",", ".", "!", "?", ";", ",,", "\n", "\r"])
+def test_a_quote_is_read_as_the_regex_reads_it(length: int, last: str) -> None:
+    _same_quote('x "' + "a" * length + last + '" y')
+    _same_quote('"' + "a" * (length - 5) + "\n" + "b" * 4 + last + '"')
+    _same_quote('""' + "a" * length + last + '"' + "b" * length + '"')
+
+
 _PIECES = st.sampled_from(
     ['"', '"', '"', ",", ".", ":", "!", "?", " ", " ", "  ", "\n", "\t", "said", "says", "told", "told reporters",
      "reporters", "warned", "wrote", "stated", "he", "she", "Rutte", "Mark Rutte", "Xi", "Putin", "The Minister",
@@ -144,3 +162,4 @@ def test_random_quote_soup(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from('"sadiwrnothe ,:.\nABR\u00a0\u2028\x1c'), max_size=120))
 def test_random_characters(text: str) -> None:
     _same(text)
+    _same_quote(text)
