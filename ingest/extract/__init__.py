@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from typing import Any
 
 from ingest.extract.candidates import find_candidates
 from ingest.extract.gazetteer import Gazetteer, load_gazetteer
@@ -28,11 +30,22 @@ class ExtractionResult:
     quotes: tuple[Quote, ...] = ()  # in the body
     candidates: tuple[str, ...] = ()  # capitalised names the gazetteer lacks, in the body
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a worker's results are pickled to the writer, which unpickles them in turn, alone: with the mentions
+        # as columns neither side makes a Python call per mention (a named tuple pickles through two)
+        return _unpickled, (tuple(zip(*self.mentions, strict=True)), self.topic_scores, self.quotes, self.candidates)
+
     def actor_ids(self) -> list[str]:
         return list(dict.fromkeys(m.entity_id for m in self.mentions if m.kind == "actor"))
 
     def topic_ids(self) -> list[str]:
         return list(dict.fromkeys(m.entity_id for m in self.mentions if m.kind == "topic"))
+
+
+def _unpickled(columns: tuple[tuple[Any, ...], ...], topic_scores: tuple[tuple[str, float], ...], quotes: tuple[Quote, ...],
+               candidates: tuple[str, ...]) -> ExtractionResult:  # fmt: skip
+    mentions = tuple(map(tuple.__new__, repeat(Mention), zip(*columns, strict=True)))
+    return ExtractionResult(mentions, topic_scores, quotes, candidates)
 
 
 def _tally(title_hits: list[Hit], body_hits: list[Hit]) -> tuple[set[str], dict[str, float]]:
