@@ -81,7 +81,7 @@ def test_gazetteer_rejects_an_alias_owned_by_two_actors(tmp_path: Path) -> None:
 def test_the_fast_yaml_loader_reads_the_gazetteer_as_the_reference_loader_does() -> None:
     from ingest.extract.gazetteer import DATA_DIR, YAML_LOADER
 
-    assert YAML_LOADER is yaml.CSafeLoader  # the locked PyYAML wheel has libyaml
+    assert YAML_LOADER.__name__ == "CSafeLoader"  # the locked PyYAML wheel has libyaml
     for name in ("actors.yaml", "topics.yaml"):
         content = (DATA_DIR / name).read_bytes()
         assert yaml.load(content, Loader=YAML_LOADER) == yaml.safe_load(content)
