@@ -221,3 +221,14 @@ def test_a_verb_without_a_speaker_does_not_swallow_the_next_statement() -> None:
             'Minister Jones warned: "We will respond to any aggression firmly."')  # fmt: skip
     quotes = extract(gaz, "q", "t", text).quotes
     assert [(q.text, q.speaker) for q in quotes] == [("We will respond to any aggression firmly", "Minister Jones")]
+
+
+def test_mention_columns_transposes_the_mentions() -> None:
+    from ingest.models import Mention, mention_columns
+
+    assert mention_columns([]) == {name: [] for name in Mention._fields}
+    mentions = extract(GAZ, "x", "NATO warns China", "Poland and the Taiwan Strait.").mentions
+    columns = mention_columns(mentions)
+    assert list(columns) == list(Mention._fields)
+    assert [Mention(*row) for row in zip(*columns.values(), strict=True)] == list(mentions)
+    assert columns["entity_id"][:2] == ["nato", "china"] and columns["field"][-1] == "body"
