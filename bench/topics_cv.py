@@ -12,7 +12,7 @@ written into topics.yaml (`--fit`).
     .venv/bin/python bench/topics_cv.py                     # every procedure, 5 folds x 4 repeats
     .venv/bin/python bench/topics_cv.py --fit per_topic     # the values a procedure picks on all of dev
 
-Scoring mirrors `ingest.extract._scores`: each keyword hit adds its weight (times `title_boost`
+Scoring mirrors `ingest.extract._tally`: each keyword hit adds its weight (times `title_boost`
 in the title), each negative cue takes 1 away, and the topic is assigned at `min_score`.
 """
 
