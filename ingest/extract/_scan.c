@@ -347,6 +347,19 @@ static int check_entry(PyObject *entry, Py_ssize_t index) {
     return PyObject_IsTrue(PyTuple_GET_ITEM(entry, 3)) < 0 ? -1 : 0;
 }
 
+/* Whether scan() may make its hits of `hit` as tuple.__new__ does (tp_alloc, then the three items):
+ * a tuple subclass made by class statements (a named tuple), each class on the way to tuple a heap
+ * type. Not a struct sequence (os.stat_result, time.struct_time): its dealloc reads n_fields
+ * items, more than the three made here. */
+static int is_hit_type(PyObject *hit) {
+    if (!PyType_Check(hit) || !PyType_IsSubtype((PyTypeObject *)hit, &PyTuple_Type))
+        return 0;
+    for (PyTypeObject *t = (PyTypeObject *)hit; t != &PyTuple_Type; t = t->tp_base)
+        if (!PyType_HasFeature(t, Py_TPFLAGS_HEAPTYPE) || PyDict_GetItemString(t->tp_dict, "n_fields"))
+            return 0;
+    return 1;
+}
+
 static PyObject *scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     static char *keywords[] = {"entries", "guard", "fold", "hit", "payloads", NULL};
     PyObject *entries, *guard, *fold, *hit = Py_None, *payloads = Py_None;
@@ -360,8 +373,7 @@ static PyObject *scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_TypeError, "hit and payloads come together");
         return NULL;
     }
-    if (hit != Py_None && (!PyType_Check(hit) || !PyType_IsSubtype((PyTypeObject *)hit, &PyTuple_Type) ||
-                           ((PyTypeObject *)hit)->tp_itemsize != sizeof(PyObject *) || !PyTuple_CheckExact(payloads))) {
+    if (hit != Py_None && (!is_hit_type(hit) || !PyTuple_CheckExact(payloads))) {
         PyErr_SetString(PyExc_TypeError, "hit must be a tuple subclass (a named tuple) and payloads a tuple");
         return NULL;
     }
@@ -511,6 +523,9 @@ static PyObject *make_hit(const Scanner *self, const Candidate *c) {
     PyTuple_SET_ITEM(hit, 0, Py_NewRef(PyTuple_GET_ITEM(self->payloads, c->pattern)));
     PyTuple_SET_ITEM(hit, 1, start);
     PyTuple_SET_ITEM(hit, 2, end);
+#if PY_VERSION_HEX >= 0x030E0000
+    ((PyTupleObject *)hit)->ob_hash = -1; /* as tuple.__new__ does: tp_alloc zeroes it, and 0 reads as a cached hash */
+#endif
     return hit;
 }
 
@@ -926,7 +941,8 @@ PyMODINIT_FUNC PyInit__scan(void) {
     PyObject *module = PyModule_Create(&scan_module);
     if (!module)
         return NULL;
-    if (PyModule_AddObjectRef(module, "Scanner", (PyObject *)&ScannerType) < 0) {
+    /* what native.py asks for: a build older than the Python beside it is not used (Scanner's hit= came in 2) */
+    if (PyModule_AddObjectRef(module, "Scanner", (PyObject *)&ScannerType) < 0 || PyModule_AddIntConstant(module, "API", 2) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -3,6 +3,8 @@
 from collections.abc import Callable, Sequence, Set
 from typing import Any
 
+API: int
+
 class Scanner:
     states: int
     def __init__(

@@ -96,8 +96,8 @@ def _beside_a_name(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _native(gaz: Gazetteer) -> tuple[native.Scanner, tuple[Pattern, ...]] | None:
-    """The C scanner and the patterns its indices refer to; None where the extension is not there."""
+def _native(gaz: Gazetteer) -> native.Scanner | None:
+    """The C scanner, making `Hit`s of the gazetteer's patterns; None where the extension is not there."""
     if native.WHY_PYTHON:
         log.info("extract: pure-Python matcher and candidates (%s)", native.WHY_PYTHON)
         return None
@@ -105,7 +105,7 @@ def _native(gaz: Gazetteer) -> tuple[native.Scanner, tuple[Pattern, ...]] | None
     entries = [(_fold(p.surface), p.surface if p.case_sensitive else None, int(LANE[p.kind] == "topic"), p.guarded)
                for p in patterns]  # fmt: skip
     log.info("extract: native matcher and candidates (ingest.extract._scan)")
-    return native.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=patterns), patterns
+    return native.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=patterns)
 
 
 def native_available(gaz: Gazetteer) -> bool:
@@ -115,12 +115,12 @@ def native_available(gaz: Gazetteer) -> bool:
 
 def find_hits(gaz: Gazetteer, text: str) -> list[Hit]:
     """All boundary-respecting hits, leftmost-longest per lane, in text order (blockers included)."""
-    built = _native(gaz)
-    if built is None:
+    scanner = _native(gaz)
+    if scanner is None:
         return find_hits_python(gaz, text)
     if not text:
         return []
-    hits: list[Hit] = built[0].scan(text)  # made in C as Hit(pattern, start, end)
+    hits: list[Hit] = scanner.scan(text)  # made in C as Hit(pattern, start, end)
     return hits
 
 

@@ -11,9 +11,14 @@ from __future__ import annotations
 import os
 
 WHY_PYTHON = "DEFNEWS_NATIVE=0" if os.environ.get("DEFNEWS_NATIVE") == "0" else ""  # empty: the C path runs
+API = 2  # the _scan.c this Python expects: bump both together when Scanner's signature or output changes
 try:
+    from ingest.extract._scan import API as _BUILT
     from ingest.extract._scan import Scanner, candidates
-except ImportError as error:  # not built: the Python path gives the same output
+except ImportError as error:  # not built, or built from an older _scan.c: the Python path gives the same output
     WHY_PYTHON = f"C extension not available: {error}"
+else:
+    if _BUILT != API:
+        WHY_PYTHON = f"C extension built from another _scan.c (API {_BUILT}, not {API}): run make install"
 
 __all__ = ["WHY_PYTHON", "Scanner", "candidates"]

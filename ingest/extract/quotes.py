@@ -23,7 +23,9 @@ from typing import NamedTuple
 
 from ingest.extract.matcher import Hit
 
-VERBS = r"(?:said|says|told reporters|told|added|warned|stated|insisted|argued|declared|noted|wrote)"
+_VERB_WORDS = ("said", "says", "told reporters", "told", "added", "warned", "stated", "insisted", "argued", "declared",
+               "noted", "wrote")  # fmt: skip
+VERBS = "(?:" + "|".join(_VERB_WORDS) + ")"
 SPEAKER = r"((?:[A-Z][\w'\-]*[ \t]+){0,3}[A-Z][\w'\-]*)"
 QUOTE_MIN, QUOTE_MAX = 15, 600  # a statement's length, in characters
 QUOTE = rf'"([^"\n]{{{QUOTE_MIN},{QUOTE_MAX}}}?)[,.!?]?"'
@@ -37,7 +39,7 @@ SPEAKER_REACH = 300  # characters before the verb where the speaker's (at most f
 _AFTER_REST = re.compile(r"\s*,?\s*" + VERBS + r"\s+" + SPEAKER)
 _PRONOUN_REST = re.compile(r"\s*,?\s*(?:he|she) " + VERBS)
 _VERB_ENDING = re.compile(r"(?<=\s)" + VERBS + r"\Z")
-_LONGEST_VERB = len("told reporters")
+_LONGEST_VERB = max(map(len, _VERB_WORDS))  # how far before a quote's separator `_verb_before` looks
 
 
 class Quoted(NamedTuple):
@@ -135,19 +137,16 @@ def _speaker_first(text: str, quotes: Marks) -> list[tuple[tuple[int, int], tupl
     quote's verb starts after an earlier quote.
     """
     out: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    taken = position = index = 0
-    while index < len(quotes):
-        mark, quote = quotes[index]
-        verb = _verb_before(text, mark, position) if mark > position else None
-        if verb is None:
-            index += 1
+    taken = position = 0
+    for mark, quote in quotes:
+        if mark <= position or (verb := _verb_before(text, mark, position)) is None:
             continue
         speaker = SPEAKER_BEFORE.search(text, max(taken, verb - SPEAKER_REACH), verb)
         if speaker:
             out.append(((speaker.start(1), speaker.end(1)), (quote.start, quote.end)))
             taken = position = quote.after
         else:  # a verb with no speaker before it must not swallow the quote marks a later statement uses
-            position = verb + 1
+            position = verb + 1  # (the search's next start; this quote has no other verb, so the loop moves on)
     return out
 
 

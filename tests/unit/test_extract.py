@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,20 @@ def test_mention_columns_transposes_the_mentions() -> None:
     assert list(columns) == list(Mention._fields)
     assert [Mention(*row) for row in zip(*columns.values(), strict=True)] == list(mentions)
     assert columns["entity_id"][:2] == ["nato", "china"] and columns["field"][-1] == "body"
+
+
+@pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))
+def test_an_extraction_result_pickles_to_itself(protocol: int) -> None:
+    from dataclasses import fields
+
+    from ingest.extract import ExtractionResult
+    from ingest.models import Mention
+
+    # __reduce__ names the fields one by one: a new field must be added there too
+    assert [f.name for f in fields(ExtractionResult)] == ["mentions", "topic_scores", "quotes", "candidates"]
+    text = 'Poland and the Taiwan Strait. "It will not be a one-front war," said Mark Rutte.'
+    results = [extract(GAZ, "x", "Taiwan Strait drills: NATO warns China", text), extract(GAZ, "y", "", ""), ExtractionResult(())]
+    assert results[0].mentions and results[0].quotes and results[0].topic_scores and not results[1].mentions
+    for result in results:
+        back = pickle.loads(pickle.dumps(result, protocol=protocol))
+        assert back == result and all(type(m) is Mention for m in back.mentions)

@@ -227,3 +227,24 @@ def test_the_scanner_makes_hits_of_the_given_type() -> None:
         _scan.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=list(payloads))
     with pytest.raises(ValueError, match="one item per entry"):
         _scan.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=payloads[:1])
+
+
+def test_the_scanner_refuses_hit_types_it_cannot_make() -> None:
+    import os
+    import time
+
+    from ingest.extract import _scan
+    from ingest.extract.matcher import Hit, _beside_a_name, _fold
+
+    entries = [("nato", "NATO", 0, False)]
+    for struct_sequence in (os.stat_result, time.struct_time):  # their dealloc reads more than three items
+        with pytest.raises(TypeError, match="tuple subclass"):
+            _scan.Scanner(entries, _beside_a_name, _fold, hit=struct_sequence, payloads=("p",))
+    (hit,) = _scan.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=("p",)).scan("NATO")
+    assert hash(hit) == hash(Hit("p", 0, 4)) == hash(("p", 0, 4))  # no hash cached by the allocation (3.14 caches)
+
+
+def test_native_is_the_api_this_python_expects() -> None:
+    from ingest.extract import _scan, native
+
+    assert _scan.API == native.API  # a build from another _scan.c is not used (the module fails above then)
