@@ -222,6 +222,17 @@ def bench_end_to_end(root: Path, files: list[Path], out: dict[str, Any]) -> None
                end_to_end_breakdown_s={k: round(v, 3) for k, v in sorted(t.items())})  # fmt: skip
 
 
+def bench_end_to_end_batched(root: Path, files: list[Path], out: dict[str, Any]) -> None:
+    """The same files through `defnews ingest-files`'s path: batches of 8 MB, the workers parsing the next batch
+    while the writer validates and loads one (`pipeline.load_in_batches`)."""
+    settings, t = settings_for(root / "e2e-batched"), dict[str, float]()
+    with clock(t, "total"):
+        feeds, fetches = pipeline.files_as_fetches(files, settings)
+        stats = pipeline.load_in_batches(settings, feeds, fetches, source="files")
+    out.update(end_to_end_batched_entries_per_s=rate(stats.entries_seen, t["total"]),
+               end_to_end_batched_s=round(t["total"], 3), end_to_end_batches=stats.batches)  # fmt: skip
+
+
 # --------------------------------------------------------------------------- fetch
 
 
@@ -465,6 +476,8 @@ def run(root: Path, quick: bool) -> dict[str, Any]:
     del parsed, articles
     log("end to end: files_as_fetches + process_and_load on a fresh warehouse")
     bench_end_to_end(root, files, out)
+    log("end to end in batches, as `defnews ingest-files` runs (the workers parse the next batch while one loads)")
+    bench_end_to_end_batched(root, files, out)
     log(f"fetch: {fetch_feeds} loopback feeds, {int(LATENCY_S * 1000)} ms each")
     small = generate(root / "small", 1, 20, 1, 7)
     bench_fetch(root, fetch_feeds, (root / "small" / small.files[0]["path"]).read_bytes(), out)
