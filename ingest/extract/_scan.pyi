@@ -2,6 +2,8 @@
 
 from collections.abc import Callable, Sequence, Set
 
+from typing_extensions import Buffer
+
 class Scanner:
     states: int
     def __init__(
@@ -15,3 +17,10 @@ class Scanner:
 def candidates(
     text: str, taken: Sequence[tuple[int, int]], links: tuple[str, ...], skip_first: Set[str], max_words: int, /
 ) -> list[str]: ...
+
+class LangidDFA:
+    states: int
+    nbytes: int
+    def __init__(self, nextmove: Buffer, rowbase: Sequence[int], output: Sequence[int]) -> None: ...
+    def counts(self, text: Buffer, /) -> dict[int, int]: ...
+    def features(self, text: Buffer, ptc: Buffer, /) -> tuple[bytes, bytes]: ...

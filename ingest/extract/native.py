@@ -1,9 +1,11 @@
-"""Which path extraction takes: the C extension `_scan` where it is built, else Python, with the same output.
+"""Which path extraction and language detection take: the C extension `_scan` where it is built, else Python,
+with the same output.
 
-`_scan` (see _scan.c, built by `make install` through build_native.py) runs the matcher's scan
-and the candidate-name runs in C; the Python code beside each call is the reference the tests
-hold it to (tests/unit/test_scan_native.py) and the fallback where no C compiler was there
-(the slim Docker image). DEFNEWS_NATIVE=0 forces the Python path.
+`_scan` (see _scan.c, built by `make install` through build_native.py) runs the matcher's scan,
+the candidate-name runs and py3langid's DFA walk (`ingest.language`) in C; the Python code beside
+each call is the reference the tests hold it to (tests/unit/test_scan_native.py,
+tests/unit/test_language_native.py) and the fallback where no C compiler was there (the slim
+Docker image). DEFNEWS_NATIVE=0 forces the Python path.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import os
 
 WHY_PYTHON = "DEFNEWS_NATIVE=0" if os.environ.get("DEFNEWS_NATIVE") == "0" else ""  # empty: the C path runs
 try:
-    from ingest.extract._scan import Scanner, candidates
+    from ingest.extract._scan import LangidDFA, Scanner, candidates
 except ImportError as error:  # not built: the Python path gives the same output
     WHY_PYTHON = f"C extension not available: {error}"
 
-__all__ = ["WHY_PYTHON", "Scanner", "candidates"]
+__all__ = ["WHY_PYTHON", "LangidDFA", "Scanner", "candidates"]
