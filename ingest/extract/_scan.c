@@ -1,5 +1,6 @@
-/* _scan: the matcher's hot loop (`ingest.extract.matcher.find_hits`) in C, and the candidate-name
- * runs (`ingest.extract.candidates.find_candidates`, its own section below).
+/* _scan: the matcher's hot loop (`ingest.extract.matcher.find_hits`) in C, the candidate-name
+ * runs (`ingest.extract.candidates.find_candidates`) and py3langid's DFA walk (for
+ * `ingest.language`), each of the last two in its own section below.
  *
  * Why: the pure-Python path builds a tuple for every raw Aho-Corasick hit (about a hundred per
  * article) and filters them one by one in Python; most are dropped (word boundary, case). Here
@@ -35,6 +36,9 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define ASCII 128
 #define CAPITAL_SIGMA 0x3A3
@@ -922,6 +926,333 @@ done:
     return job.names;
 }
 
+/* ---------------------------------------------------------------- py3langid's DFA walk
+ *
+ * What `ingest.language` needs of py3langid's `LanguageIdentifier._raw_score` in C, where the
+ * Python costs most: the walk `py3langid.langid.visit_counts(nm, rowbase, out, text)`, one loop
+ * turn per byte (up to 1,600 for the 400 characters language.py reads) and a Counter, and the
+ * float16 rows of the features met (`nb_ptc[idx]`), which numpy converts to float32 element by
+ * element before its float32 matmul. The matmul, the softmax and the choice stay py3langid's.
+ *
+ *     state = nm[rowbase[state] + byte]; out[state] >= 0 is the feature met there
+ *
+ * The features come in the order they are first met, as Counter(indexes) has them: the matmul
+ * sums in that order, so the order is part of "identical probabilities". The conversion is
+ * numpy's own (npy_halfbits_to_floatbits), in integers, exact for every half including NaN
+ * payloads; eight at a time with SSE2 where the eight are normal numbers (one by one, it cost
+ * more than the walk). The transition table (9.8 M entries, 39 MB for the wheel's model) is read in place
+ * through the buffer protocol, not copied: the object holds the buffer, which also keeps the
+ * array from being resized. rowbase and out (one entry per state) are copied, and every entry of
+ * the three is checked once here, so the walk reads nothing out of bounds.
+ */
+
+typedef struct {
+    PyObject_HEAD
+    Py_buffer moves;   /* nm: 2- or 4-byte unsigned next states, rowbase[state] + byte indexes it */
+    int wide;          /* moves.itemsize == 4 */
+    int32_t n_states;
+    uint32_t *rowbase; /* per state: its row's offset in moves */
+    int32_t *output;   /* per state: the feature met on entering it, or -1 */
+    int32_t n_features;
+    uint32_t *seen; /* per feature: its count in the walk under way; all zero between walks */
+} LangidDFA;
+
+/* Copies a sequence of ints in [lo, hi] into `into` (n entries, uint32 or int32); -1 with an exception otherwise. */
+static int copy_ints(PyObject *items, const char *name, long long lo, long long hi, Py_ssize_t n, void *into, int is_unsigned) {
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long long value = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(items, i));
+        if (value == -1 && PyErr_Occurred())
+            return -1;
+        if (value < lo || value > hi) {
+            PyErr_Format(PyExc_ValueError, "%s[%zd] = %lld is outside [%lld, %lld]", name, i, value, lo, hi);
+            return -1;
+        }
+        if (is_unsigned)
+            ((uint32_t *)into)[i] = (uint32_t)value;
+        else
+            ((int32_t *)into)[i] = (int32_t)value;
+    }
+    return 0;
+}
+
+/* The buffer's struct format without its native-order prefix. */
+static const char *plain_format(const Py_buffer *view) {
+    const char *format = view->format ? view->format : "B";
+    return *format == '@' || *format == '=' ? format + 1 : format;
+}
+
+/* The moves are unsigned, 2 or 4 bytes (array 'H' or 'I', as py3langid's modelio makes them), and each a state. */
+static int check_moves(LangidDFA *self) {
+    const char *format = plain_format(&self->moves);
+    self->wide = self->moves.itemsize == 4;
+    if (self->moves.ndim != 1 || (self->moves.itemsize == 2 && strcmp(format, "H") != 0) ||
+        (self->moves.itemsize == 4 && strcmp(format, "I") != 0 && strcmp(format, "L") != 0) ||
+        (self->moves.itemsize != 2 && self->moves.itemsize != 4)) {
+        PyErr_Format(PyExc_TypeError, "nextmove must be a flat buffer of 2- or 4-byte unsigned ints, not %s of %zd bytes",
+                     format, self->moves.itemsize);
+        return -1;
+    }
+    Py_ssize_t n = self->moves.len / self->moves.itemsize;
+    if (n < 256 || n - 256 > (Py_ssize_t)UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "nextmove must hold at least one row of 256 and at most 2**32 entries");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t next = self->wide ? ((const uint32_t *)self->moves.buf)[i] : ((const uint16_t *)self->moves.buf)[i];
+        if (next >= (uint32_t)self->n_states) {
+            PyErr_Format(PyExc_ValueError, "nextmove[%zd] = %lu is not a state (there are %d)", i, (unsigned long)next,
+                         self->n_states);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int langid_fill(LangidDFA *self, PyObject *nextmove, PyObject *rowbase, PyObject *output) {
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(rowbase);
+    if (n == 0 || n != PySequence_Fast_GET_SIZE(output) || n > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "rowbase and output must have one entry per state, and there must be states");
+        return -1;
+    }
+    self->n_states = (int32_t)n;
+    if (PyObject_GetBuffer(nextmove, &self->moves, PyBUF_FORMAT | PyBUF_ND) < 0 || check_moves(self) < 0)
+        return -1;
+    self->rowbase = PyMem_Malloc(sizeof(uint32_t) * (size_t)n);
+    self->output = PyMem_Malloc(sizeof(int32_t) * (size_t)n);
+    if (!self->rowbase || !self->output) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (copy_ints(rowbase, "rowbase", 0, self->moves.len / self->moves.itemsize - 256, n, self->rowbase, 1) < 0 ||
+        copy_ints(output, "output", -1, INT32_MAX - 1, n, self->output, 0) < 0)
+        return -1;
+    for (Py_ssize_t s = 0; s < n; s++)
+        if (self->output[s] >= self->n_features)
+            self->n_features = self->output[s] + 1;
+    self->seen = PyMem_Calloc((size_t)(self->n_features ? self->n_features : 1), sizeof(uint32_t));
+    if (!self->seen) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *langid_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
+    static char *names[] = {"nextmove", "rowbase", "output", NULL};
+    PyObject *nextmove, *rowbase_arg, *output_arg;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO:LangidDFA", names, &nextmove, &rowbase_arg, &output_arg))
+        return NULL;
+    PyObject *rowbase = PySequence_Fast(rowbase_arg, "rowbase must be a sequence of ints");
+    PyObject *output = rowbase ? PySequence_Fast(output_arg, "output must be a sequence of ints") : NULL;
+    LangidDFA *self = output ? (LangidDFA *)type->tp_alloc(type, 0) : NULL;
+    if (self && langid_fill(self, nextmove, rowbase, output) < 0)
+        Py_CLEAR(self); /* dealloc releases what was taken */
+    Py_XDECREF(rowbase);
+    Py_XDECREF(output);
+    return (PyObject *)self;
+}
+
+static void langid_dealloc(LangidDFA *self) {
+    if (self->moves.obj)
+        PyBuffer_Release(&self->moves);
+    PyMem_Free(self->rowbase);
+    PyMem_Free(self->output);
+    PyMem_Free(self->seen);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* The walk over text: the features met into order[0 .. return value), first met first, and their counts
+ * into count[]. Nothing here calls Python, so no other walk can start while `seen` is in use. */
+static Py_ssize_t langid_walk(LangidDFA *self, const unsigned char *bytes, Py_ssize_t size, int32_t *order, uint32_t *count) {
+    const uint32_t *rowbase = self->rowbase;
+    const int32_t *output = self->output;
+    uint32_t *seen = self->seen, state = 0;
+    Py_ssize_t distinct = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        size_t at = (size_t)rowbase[state] + bytes[i];
+        state = self->wide ? ((const uint32_t *)self->moves.buf)[at] : ((const uint16_t *)self->moves.buf)[at];
+        int32_t feature = output[state];
+        if (feature >= 0 && seen[feature]++ == 0)
+            order[distinct++] = feature;
+    }
+    for (Py_ssize_t k = 0; k < distinct; k++) {
+        count[k] = seen[order[k]];
+        seen[order[k]] = 0;
+    }
+    return distinct;
+}
+
+/* A walk over the bytes-like text, with its scratch arrays; -1 with an exception set on error (nothing to free). */
+typedef struct {
+    int32_t *order;
+    uint32_t *count;
+    Py_ssize_t distinct;
+} Visit;
+
+static int langid_visit(LangidDFA *self, PyObject *text, Visit *visit) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(text, &view, PyBUF_SIMPLE) < 0)
+        return -1;
+    if (view.len > INT32_MAX) { /* the counts are 32-bit */
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_OverflowError, "text longer than 2**31 - 1 bytes");
+        return -1;
+    }
+    size_t room = (size_t)(view.len < self->n_features ? view.len : self->n_features) + 1;
+    visit->order = PyMem_Malloc(room * (sizeof(int32_t) + sizeof(uint32_t)));
+    if (!visit->order) {
+        PyBuffer_Release(&view);
+        PyErr_NoMemory();
+        return -1;
+    }
+    visit->count = (uint32_t *)(visit->order + room);
+    visit->distinct = langid_walk(self, view.buf, view.len, visit->order, visit->count);
+    PyBuffer_Release(&view);
+    return 0;
+}
+
+PyDoc_STRVAR(langid_counts_doc, "counts(text, /)\n--\n\n"
+                                "visit_counts over the bytes text: {feature: count}, in the order the features are\n"
+                                "first met (empty where visit_counts returns None).");
+
+static PyObject *langid_counts(LangidDFA *self, PyObject *text) {
+    Visit visit;
+    if (langid_visit(self, text, &visit) < 0)
+        return NULL;
+    PyObject *counts = PyDict_New();
+    for (Py_ssize_t k = 0; counts && k < visit.distinct; k++) {
+        PyObject *feature = PyLong_FromLong(visit.order[k]), *n = PyLong_FromUnsignedLong(visit.count[k]);
+        if (!feature || !n || PyDict_SetItem(counts, feature, n) < 0)
+            Py_CLEAR(counts);
+        Py_XDECREF(feature);
+        Py_XDECREF(n);
+    }
+    PyMem_Free(visit.order);
+    return counts;
+}
+
+/* numpy's npy_halfbits_to_floatbits: the float32 bits of an IEEE half (exact; NaN payloads kept). */
+static inline uint32_t half_to_float_bits(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = h & 0x7c00u, sig = h & 0x3ffu;
+    if (exp == 0x7c00u)
+        return sign + 0x7f800000u + (sig << 13);
+    if (exp)
+        return sign + (((uint32_t)(h & 0x7fffu) + 0x1c000u) << 13);
+    if (!sig)
+        return sign;
+    uint32_t shift = 0;
+    for (sig <<= 1; !(sig & 0x400u); sig <<= 1)
+        shift++;
+    return sign + ((127u - 15u - shift) << 23) + ((sig & 0x3ffu) << 13);
+}
+
+#ifdef __SSE2__
+/* Eight halves at once, when all eight are normal numbers (the model's are): 0, touching nothing, when one is not. */
+static inline int normal_halves_to_floats(const uint16_t *half, uint32_t *out) {
+    const __m128i zero = _mm_setzero_si128(), all_ones = _mm_set1_epi16(0x7c00);
+    __m128i h = _mm_loadu_si128((const __m128i *)half), exp = _mm_and_si128(h, all_ones);
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi16(exp, zero), _mm_cmpeq_epi16(exp, all_ones))))
+        return 0;
+    __m128i words[2] = {_mm_unpacklo_epi16(h, zero), _mm_unpackhi_epi16(h, zero)};
+    for (int w = 0; w < 2; w++) {
+        __m128i sign = _mm_slli_epi32(_mm_and_si128(words[w], _mm_set1_epi32(0x8000)), 16);
+        __m128i rest = _mm_add_epi32(_mm_and_si128(words[w], _mm_set1_epi32(0x7fff)), _mm_set1_epi32(0x1c000));
+        _mm_storeu_si128((__m128i *)(out + 4 * w), _mm_or_si128(sign, _mm_slli_epi32(rest, 13)));
+    }
+    return 1;
+}
+#endif
+
+/* n halves to float32 bits: eight at a time where SSE2 is there, else (and for the odd ones) one by one. */
+static void halves_to_floats(const uint16_t *half, uint32_t *out, Py_ssize_t n) {
+    Py_ssize_t j = 0;
+#ifdef __SSE2__
+    for (; j + 8 <= n; j += 8)
+        if (!normal_halves_to_floats(half + j, out + j))
+            for (int i = 0; i < 8; i++)
+                out[j + i] = half_to_float_bits(half[j + i]);
+#endif
+    for (; j < n; j++)
+        out[j] = half_to_float_bits(half[j]);
+}
+
+PyDoc_STRVAR(langid_features_doc, "features(text, ptc, /)\n--\n\n"
+                                  "The walk over the bytes text, for the score: (counts, rows), bytes of float32: the count\n"
+                                  "of each feature met, first met first, and its row of ptc (a C-contiguous 2-D float16\n"
+                                  "buffer with a row per feature) as float32, the rows one after the other.");
+
+static PyObject *langid_features(LangidDFA *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "features(text, ptc) takes two arguments");
+        return NULL;
+    }
+    Py_buffer ptc;
+    if (PyObject_GetBuffer(args[1], &ptc, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0)
+        return NULL;
+    PyObject *counts = NULL, *rows = NULL, *result = NULL;
+    Visit visit = {NULL, NULL, 0};
+    if (ptc.ndim != 2 || ptc.itemsize != 2 || strcmp(plain_format(&ptc), "e") != 0 || ptc.shape[0] < self->n_features) {
+        PyErr_Format(PyExc_TypeError, "ptc must be a 2-D float16 array with at least %d rows", self->n_features);
+        goto done;
+    }
+    if (langid_visit(self, args[0], &visit) < 0)
+        goto done;
+    Py_ssize_t width = ptc.shape[1];
+    counts = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(float) * visit.distinct);
+    rows = counts ? PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(float) * visit.distinct * width) : NULL;
+    if (!rows)
+        goto done;
+    float *count = (float *)PyBytes_AS_STRING(counts);
+    uint32_t *row = (uint32_t *)PyBytes_AS_STRING(rows);
+    for (Py_ssize_t k = 0; k < visit.distinct; k++, row += width) {
+        const uint16_t *half = (const uint16_t *)ptc.buf + (size_t)visit.order[k] * (size_t)width;
+        count[k] = (float)visit.count[k];
+        halves_to_floats(half, row, width);
+    }
+    result = PyTuple_Pack(2, counts, rows);
+done:
+    Py_XDECREF(counts);
+    Py_XDECREF(rows);
+    PyMem_Free(visit.order);
+    PyBuffer_Release(&ptc);
+    return result;
+}
+
+static PyObject *langid_states(LangidDFA *self, void *closure) {
+    return PyLong_FromLong(self->n_states);
+}
+
+static PyObject *langid_nbytes(LangidDFA *self, void *closure) {
+    return PyLong_FromSize_t(sizeof(uint32_t) * ((size_t)self->n_states * 2 + (size_t)self->n_features));
+}
+
+static PyMethodDef langid_methods[] = {
+    {"counts", (PyCFunction)langid_counts, METH_O, langid_counts_doc},
+    {"features", (PyCFunction)(void (*)(void))langid_features, METH_FASTCALL, langid_features_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef langid_getset[] = {
+    {"states", (getter)langid_states, NULL, "the DFA's number of states", NULL},
+    {"nbytes", (getter)langid_nbytes, NULL, "the bytes this object allocated (nextmove is shared, not copied)", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyDoc_STRVAR(langid_doc, "LangidDFA(nextmove, rowbase, output)\n--\n\n"
+                         "py3langid's byte DFA, from an identifier's tk_nextmove (shared: a flat buffer of 2- or\n"
+                         "4-byte unsigned ints), _rowbase and tk_output (copied and checked).");
+
+static PyTypeObject LangidDFAType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "ingest.extract._scan.LangidDFA",
+    .tp_basicsize = sizeof(LangidDFA),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = langid_doc,
+    .tp_new = langid_new,
+    .tp_dealloc = (destructor)langid_dealloc,
+    .tp_methods = langid_methods,
+    .tp_getset = langid_getset,
+};
+
 static PyMethodDef scan_functions[] = {
     {"candidates", (PyCFunction)(void (*)(void))find_candidates, METH_FASTCALL, candidates_doc},
     {NULL, NULL, 0, NULL},
@@ -930,19 +1261,22 @@ static PyMethodDef scan_functions[] = {
 static struct PyModuleDef scan_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "_scan",
-    .m_doc = "The matcher's Aho-Corasick scan and the candidate-name runs in C (see _scan.c, matcher.py, candidates.py).",
+    .m_doc = "The matcher's Aho-Corasick scan, the candidate-name runs and py3langid's DFA walk in C (see _scan.c, "
+             "matcher.py, candidates.py, ingest/language.py).",
     .m_size = -1,
     .m_methods = scan_functions,
 };
 
 PyMODINIT_FUNC PyInit__scan(void) {
-    if (PyType_Ready(&ScannerType) < 0)
+    if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&LangidDFAType) < 0)
         return NULL;
     PyObject *module = PyModule_Create(&scan_module);
     if (!module)
         return NULL;
-    /* what native.py asks for: a build older than the Python beside it is not used (Scanner's hit= came in 2) */
-    if (PyModule_AddObjectRef(module, "Scanner", (PyObject *)&ScannerType) < 0 || PyModule_AddIntConstant(module, "API", 2) < 0) {
+    /* what native.py asks for: a build older than the Python beside it is not used (2: Scanner's hit=; 3: LangidDFA) */
+    if (PyModule_AddObjectRef(module, "Scanner", (PyObject *)&ScannerType) < 0 ||
+        PyModule_AddObjectRef(module, "LangidDFA", (PyObject *)&LangidDFAType) < 0 ||
+        PyModule_AddIntConstant(module, "API", 3) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -3,6 +3,8 @@
 from collections.abc import Callable, Sequence, Set
 from typing import Any
 
+from typing_extensions import Buffer
+
 API: int
 
 class Scanner:
@@ -21,3 +23,10 @@ class Scanner:
 def candidates(
     text: str, taken: Sequence[tuple[int, int]], links: tuple[str, ...], skip_first: Set[str], max_words: int, /
 ) -> list[str]: ...
+
+class LangidDFA:
+    states: int
+    nbytes: int
+    def __init__(self, nextmove: Buffer, rowbase: Sequence[int], output: Sequence[int]) -> None: ...
+    def counts(self, text: Buffer, /) -> dict[int, int]: ...
+    def features(self, text: Buffer, ptc: Buffer, /) -> tuple[bytes, bytes]: ...
