@@ -8,13 +8,15 @@ chains them with the dbt build and the publish step.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
 import logging
 import platform
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pyarrow as pa
 
@@ -96,6 +98,33 @@ def payload_jobs(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[Fe
     ]  # fmt: skip
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def collector_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """`function` run with Python's cyclic garbage collector off (as it was, when already off).
+
+    A batch makes millions of objects that live until its load ends (the articles' mentions, the
+    frames GX checks), and the collector kept walking them: about a tenth of the writer's CPU time
+    on 10,000 entries (8.55 -> 7.54 s, three runs each). Reference counting frees the batch's
+    objects as before; only reference cycles wait for the collector, after the batch.
+    """
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@collector_paused
 def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str = "fetch",
                      replace: bool = False, batch_id: str | None = None, record_fetches: bool = True,
                      fulltext: Catalog | None = None, processed: Processed | None = None) -> BatchStats:  # fmt: skip
