@@ -723,7 +723,9 @@ static int is_capital(Py_UCS4 c) {
 }
 
 static int is_word_char(Py_UCS4 c) {
-    return c == '_' || c == '\'' || c == '-' || Py_UNICODE_ISALNUM(c);
+    if (c < ASCII) /* most text: str.isalnum's ASCII letters and digits, without the Unicode database's call */
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '\'' || c == '-';
+    return Py_UNICODE_ISALNUM(c);
 }
 
 static int is_blank(Py_UCS4 c) {
