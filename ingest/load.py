@@ -56,6 +56,7 @@ class Batch:
     observations: dict[str, Observation] = field(default_factory=dict)
     all_articles: Sequence[Article] = ()  # before validation, for the per-feed share of new entries
     extracted: dict[str, ExtractionResult] = field(default_factory=dict)  # quotes and candidate names per article
+    shingles: dict[str, bytes] = field(default_factory=dict)  # articles' shingle hashes made by the workers, for stories
     validation_runs: Sequence[ValidationRun] = ()
     stats: BatchStats = field(default_factory=lambda: BatchStats(batch_id=""))
     # rows `load_batch` wrote (inserted or updated, as DuckDB counts them), by table; deletes not counted

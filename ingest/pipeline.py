@@ -156,6 +156,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
             good = _with_fulltext(settings, good, fulltext)
         parsed = {a.article_id: a for a in out.articles}
         extracted = {a.article_id: _extraction(gaz, a, parsed, out.extracted) for a in good}
+        shingles = {a.article_id: out.shingles[a.article_id] for a in good
+                    if a.article_id in out.shingles and _as_parsed(a, parsed)}  # fmt: skip
         mentions, bad_mentions, mention_run = validate_mentions(
             settings.gx_dir, good, [m for result in extracted.values() for m in result.mentions], gaz.entity_ids()
         )
@@ -176,7 +178,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         batch_id=stats.batch_id, source=source, started_at=min((f.requested_at for f in fetches), default=datetime.now(UTC)),
         gazetteer=gaz, feeds=feeds, fetches=fetches if record_fetches else (), payloads=out.payloads, articles=good,
         mentions=mentions, rejections=rejections, replace=replace, stats=stats,
-        observations=out.observations, all_articles=everything, extracted=extracted, validation_runs=runs,
+        observations=out.observations, all_articles=everything, extracted=extracted, shingles=shingles,
+        validation_runs=runs,
     )  # fmt: skip
     with open_writer(settings) as con:
         loaded = load_batch(con, batch)
@@ -241,11 +244,17 @@ def _give_back_memory() -> None:
         ctypes.CDLL(libc).malloc_trim(0)
 
 
+def _as_parsed(article: Article, parsed: dict[str, Article]) -> bool:
+    """Whether the article's title and text are still those it was parsed with (a full-text fetch changes them)."""
+    before = parsed.get(article.article_id)
+    return before is not None and (before.title, before.text) == (article.title, article.text)
+
+
 def _extraction(gaz: Gazetteer, article: Article, parsed: dict[str, Article],
                 done: dict[str, ExtractionResult]) -> ExtractionResult:  # fmt: skip
     """The extraction made beside the parse, unless the text changed since (full text fetched): then again."""
-    before, result = parsed.get(article.article_id), done.get(article.article_id)
-    if result is not None and before is not None and (before.title, before.text) == (article.title, article.text):
+    result = done.get(article.article_id)
+    if result is not None and _as_parsed(article, parsed):
         return result
     return extract(gaz, article.article_id, article.title, article.text)
 

@@ -18,6 +18,7 @@ from ingest.models import Article, Feed, Rejection
 from ingest.normalize import base_for, normalise_entry
 from ingest.parse import ParseError, parse_feed
 from ingest.polling import Observation, feed_ttl_s
+from ingest.shingles import shingle_hashes
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Processed:
     entries_seen: int = 0
     in_batch_duplicates: int = 0
     extracted: dict[str, ExtractionResult] = field(default_factory=dict)  # first sighting of each article id
+    shingles: dict[str, bytes] = field(default_factory=dict)  # its `shingle_hashes`, beside its extraction
     updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # what changed in `observations`, in order
 
     def observe(self, feed_id: str, **changes: Any) -> None:
@@ -43,6 +45,8 @@ class Processed:
         self.entries_seen += part.entries_seen
         for article_id, result in part.extracted.items():
             self.extracted.setdefault(article_id, result)
+        for article_id, hashes in part.shingles.items():
+            self.shingles.setdefault(article_id, hashes)
         for feed_id, changes in part.updates:
             self.observe(feed_id, **changes)
 
@@ -87,6 +91,7 @@ def process_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, res
         out.articles.append(article)
         if gaz is not None and article.article_id not in out.extracted:
             out.extracted[article.article_id] = extract(gaz, article.article_id, article.title, article.text)
+            out.shingles[article.article_id] = shingle_hashes(article.title, article.text)
 
 
 def _broken(reason: str | None) -> str | None:

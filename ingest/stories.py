@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import duckdb
@@ -22,15 +22,13 @@ import numpy as np
 import pyarrow as pa
 
 from ingest.models import Article
+from ingest.shingles import shingle_hashes
 
 HASHES = 64
 BANDS = 16
 ROWS = HASHES // BANDS
-SHINGLE = 3
-LEAD_WORDS = 60
 THRESHOLD = 0.6
 WINDOW = timedelta(days=3)
-_WORD = re.compile(r"\w+")
 _RNG = np.random.default_rng(20261126)
 _A = _RNG.integers(1, 2**63 - 1, HASHES, dtype=np.uint64) | np.uint64(1)
 _B = _RNG.integers(0, 2**63 - 1, HASHES, dtype=np.uint64)
@@ -39,22 +37,17 @@ _BAND_PREFIX = [bytes([band]) for band in range(BANDS)]
 _CHUNK = 1024  # shingles per step of the vectorised product (1024 x 64 x 8 bytes: fits a CPU cache)
 
 
-def _shingle_hashes(title: str, text: str) -> bytes:
-    """The blake2b-64 of every distinct word 3-shingle of the title and lead, as little-endian bytes."""
-    words = _WORD.findall(f"{title} {' '.join(text.split(None, LEAD_WORDS)[:LEAD_WORDS])}".casefold())
-    if not words:
-        return b""
-    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    return b"".join([hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles])
-
-
 def signatures(docs: Sequence[tuple[str, str]]) -> list[np.ndarray]:
-    """MinHash signatures of many (title, text) at once: one vectorised pass over all their shingles.
+    """MinHash signatures of many (title, text) at once (see `signatures_of`)."""
+    return signatures_of([shingle_hashes(title, text) for title, text in docs])
+
+
+def signatures_of(hashes: Sequence[bytes]) -> list[np.ndarray]:
+    """MinHash signatures of many documents' `shingle_hashes` at once: one vectorised pass over all their shingles.
 
     Identical to `signature` on each: min over shingles of (a * h + b) modulo 2**64.
     """
-    hashes = [_shingle_hashes(title, text) for title, text in docs]
-    out = [_EMPTY.copy() for _ in docs]
+    out = [_EMPTY.copy() for _ in hashes]
     filled = [i for i, h in enumerate(hashes) if h]
     if not filled:
         return out
@@ -141,14 +134,18 @@ def _stored_candidates(con: duckdb.DuckDBPyConnection, keys: list[int], earliest
 
 
 def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: set[str],
-                   written: Counter[str] | None = None) -> dict[str, str]:  # fmt: skip
+                   written: Counter[str] | None = None,
+                   shingles: Mapping[str, bytes] | None = None) -> dict[str, str]:  # fmt: skip
     """story_id for every new article in `articles` (in publication order); store their signatures.
 
-    `written`, when given, counts the rows stored by table."""
+    `written`, when given, counts the rows stored by table; `shingles` are articles' `shingle_hashes` made
+    already (by the workers, for the text as it is), the others' are made here."""
     fresh = sorted((a for a in articles if a.article_id not in known), key=lambda a: (a.published_at, a.article_id))
     if not fresh:
         return {}
-    sigs = dict(zip([a.article_id for a in fresh], signatures([(a.title, a.text) for a in fresh]), strict=True))
+    made = shingles or {}
+    hashes = [made[a.article_id] if a.article_id in made else shingle_hashes(a.title, a.text) for a in fresh]
+    sigs = dict(zip([a.article_id for a in fresh], signatures_of(hashes), strict=True))
     keys = {i: bands(s) for i, s in sigs.items()}
     by_band, pool = _stored_candidates(
         con, [k for ks in keys.values() for k in ks], fresh[0].published_at, fresh[-1].published_at

@@ -11,8 +11,8 @@ import duckdb
 import numpy as np
 import pytest
 
-from ingest import stories
-from ingest.models import Article
+from ingest import shingles, stories
+from ingest.models import Article, Feed
 from ingest.warehouse import connect
 
 LEAD = "Iran's currency fell again on Tuesday as traders in Tehran priced in new sanctions. " * 5
@@ -20,12 +20,12 @@ LEAD = "Iran's currency fell again on Tuesday as traders in Tehran priced in new
 
 def reference(title: str, text: str) -> np.ndarray:
     """The signature as first written, one shingle at a time: what every stored signature was computed with."""
-    words = stories._WORD.findall(f"{title} {' '.join(text.split()[: stories.LEAD_WORDS])}".casefold())
-    k = stories.SHINGLE
-    shingles = {" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))} if words else set()
-    if not shingles:
+    words = shingles.WORD.findall(f"{title} {' '.join(text.split()[: shingles.LEAD_WORDS])}".casefold())
+    k = shingles.SHINGLE
+    grams = {" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))} if words else set()
+    if not grams:
         return np.full(stories.HASHES, np.iinfo(np.uint64).max, dtype=np.uint64)
-    values = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in shingles]
+    values = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in grams]
     pairs = zip(stories._A.tolist(), stories._B.tolist(), strict=True)
     return np.array([min((a * v + b) % 2**64 for v in values) for a, b in pairs], dtype=np.uint64)
 
@@ -130,3 +130,33 @@ def test_a_batch_joins_a_story_stored_after_it_in_time_and_stores_its_bands_once
         assert stories.assign_stories(con, [_article(1, title, day)], set()) == {"a1": "a1"}  # stored again: no new rows
         bands = con.execute("select article_id, count(*) from raw.story_bands group by 1 order by 1").fetchall()
         assert bands == [("a1", stories.BANDS), ("a2", stories.BANDS)]
+
+
+def test_shingles_made_by_the_workers_cluster_as_those_made_here(tmp_path: Path) -> None:
+    """`assign_stories` takes the shingle hashes the workers made beside the extraction; the stories and stored
+    signatures are those it would make itself, and an article without them gets its own made."""
+    from ingest.extract import load_gazetteer
+    from ingest.process import Processed, process_payload
+
+    day = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    batch = [_article(i, "Rial hits new low of 1,230,000" if i % 2 else f"Story {i}", day + timedelta(hours=i),
+                      LEAD if i % 3 else "Kyiv drone. " * (i + 5)) for i in range(12)]  # fmt: skip
+    made = {a.article_id: shingles.shingle_hashes(a.title, a.text) for a in batch[:8]}  # a8..a11 made in assign_stories
+    stored = []
+    for name, given in (("here", None), ("workers", made)):
+        with connect(tmp_path / f"{name}.duckdb") as con:
+            assigned = stories.assign_stories(con, batch, set(), shingles=given)
+            rows = con.execute("select article_id, story_id, signature from raw.story_signatures order by 1").fetchall()
+            stored.append((assigned, rows))
+    assert stored[0] == stored[1] and len(set(stored[0][0].values())) < len(batch)
+    with connect(tmp_path / "given.duckdb") as con:  # what is given is what is used: no shingles, the empty signature
+        stories.assign_stories(con, batch[:1], set(), shingles={batch[0].article_id: b""})
+        (signature,) = con.execute("select signature from raw.story_signatures").fetchone() or ((),)
+        assert signature == [np.iinfo(np.uint64).max] * stories.HASHES
+    # the workers' side: process_payload makes them for every article it extracts
+    feed = (Path(__file__).resolve().parents[2] / "samples" / "feeds").glob("*.xml")
+    body = next(iter(sorted(feed))).read_bytes()
+    out = Processed()
+    process_payload(body, "sha", Feed("f", "https://f.example/rss", "F"), day, None, None, out, load_gazetteer())
+    assert out.articles and set(out.shingles) == set(out.extracted)
+    assert all(out.shingles[a.article_id] == shingles.shingle_hashes(a.title, a.text) for a in out.articles)
