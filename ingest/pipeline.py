@@ -28,7 +28,7 @@ from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.process import Processed, dedupe
 from ingest.settings import Settings
 from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
-from ingest.warehouse import insert_rows, open_writer
+from ingest.warehouse import checkpoint, insert_rows, open_writer
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +151,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     )  # fmt: skip
     with open_writer(settings) as con:
         loaded = load_batch(con, batch)
+        checkpoint(con, settings.warehouse_memory_limit)  # under a memory cap: the close would checkpoint without one
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
 
