@@ -23,8 +23,8 @@ from ingest import landing, polling
 from ingest.catalog import load_catalog
 from ingest.extract import ExtractionResult, Gazetteer, extract, load_gazetteer
 from ingest.fetch import Target, fetch_targets
-from ingest.load import PAYLOAD_COLUMNS, Batch, PayloadRecord, load_batch, read_states, record_validation_runs
-from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult
+from ingest.load import PAYLOAD_COLUMNS, Batch, load_batch, read_states, record_validation_runs
+from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult, PayloadRecord
 from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.process import Processed, dedupe
 from ingest.settings import Settings
