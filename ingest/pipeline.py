@@ -152,6 +152,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     )  # fmt: skip
     with open_writer(settings) as con:
         loaded = load_batch(con, batch)
+        _give_back_memory()  # the load's Arrow tables and lists, before the checkpoint takes its share
         checkpoint(con, settings.warehouse_memory_limit)  # under a memory cap: the close would checkpoint without one
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
