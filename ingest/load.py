@@ -20,24 +20,11 @@ import pyarrow as pa
 
 from ingest.articles import known_articles, write_articles
 from ingest.extract import ExtractionResult, Gazetteer
-from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, Rejection, mention_columns
+from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, PayloadRecord, Rejection, mention_columns
 from ingest.normalize import stable_id
 from ingest.polling import Observation, failure_class, next_state
 from ingest.validate import ValidationRun
 from ingest.warehouse import insert_columns, insert_rows
-
-
-@dataclass
-class PayloadRecord:
-    sha256: str
-    feed_id: str
-    url: str | None
-    received_at: datetime
-    content_type: str | None
-    bytes: int
-    parse_status: str
-    parse_error: str | None
-    entries: int
 
 
 @dataclass

@@ -13,8 +13,7 @@ from typing import Any
 
 from ingest.extract import ExtractionResult, Gazetteer, extract
 from ingest.identity import NoIdentity, assign
-from ingest.load import PayloadRecord
-from ingest.models import Article, Feed, Rejection
+from ingest.models import Article, Feed, PayloadRecord, Rejection
 from ingest.normalize import base_for, normalise_entry
 from ingest.parse import ParseError, parse_feed
 from ingest.polling import Observation, feed_ttl_s

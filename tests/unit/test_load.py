@@ -13,7 +13,7 @@ from ingest.extract import extract, load_gazetteer
 from ingest.load import Batch, load_batch
 from ingest.models import Article, Feed, Rejection
 from ingest.settings import load_settings
-from ingest.warehouse import connect, insert_columns, open_writer
+from ingest.warehouse import checkpoint, connect, insert_columns, open_writer
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 BODY = 'NATO defence ministers met in Brussels. "We will not wait," said Mark Rutte. Poland and Ukraine asked for air defence.'
@@ -98,3 +98,41 @@ def test_the_writer_takes_its_memory_limit_from_the_settings(tmp_path: Path, mon
         open_writer(load_settings(tmp_path))
     monkeypatch.delenv("DEFNEWS_WAREHOUSE_MEMORY_LIMIT")
     assert load_settings(tmp_path).warehouse_memory_limit is None  # DuckDB's own default
+
+
+def _text_table_with_a_merge_due(path: Path) -> duckdb.DuckDBPyConnection:
+    """Seven commits of 2,048 rows of 3.2 KB text, each closed (checkpointed: row groups of 8,192, 4,096 and 2,048 rows
+    by then), and an eighth committed: its checkpoint merges the four into one of 16,384 rows (52 MB of text), as
+    the writer's did after its 16th batch."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table texts (k integer primary key, body varchar)")
+    for chunk in range(7):
+        with duckdb.connect(str(path)) as con:
+            rows = f"range({chunk * 2048}, {(chunk + 1) * 2048}) r(i)"
+            con.execute(f"insert into texts select i, repeat(md5(i::varchar), 100) from {rows}")
+    con = duckdb.connect(str(path))
+    con.execute("insert into texts select i, repeat(md5(i::varchar), 100) from range(14336, 16384) r(i)")
+    return con
+
+
+def test_the_checkpoint_holds_duckdb_to_its_headroom_and_spills_past_it(tmp_path: Path) -> None:
+    con = _text_table_with_a_merge_due(tmp_path / "w.duckdb")
+    default = con.execute("select current_setting('memory_limit')").fetchall()
+    checkpoint(con, headroom_mb=4)  # far less than the merged text: DuckDB writes it to its temporary folder
+    assert con.execute("select current_setting('memory_limit')").fetchall() == default
+    stored = con.execute("select count(*), count(distinct k), sum(length(body)) from texts").fetchall()
+    assert stored == [(16384, 16384, 16384 * 3200)]
+    groups = "select count(distinct row_group_id) from pragma_storage_info('texts')"
+    assert con.execute(groups).fetchall() == [(1,)]  # the merge was done, not skipped
+    con.close()
+    assert not (tmp_path / "w.duckdb.wal").exists()  # everything was checkpointed: the close had nothing left to write
+
+
+def test_the_checkpoint_is_capped_with_nowhere_to_spill_it_fails_instead_of_growing(tmp_path: Path) -> None:
+    con = _text_table_with_a_merge_due(tmp_path / "w.duckdb")
+    con.execute("set temp_directory = ''")
+    with pytest.raises(duckdb.Error, match="memory|pin"):
+        checkpoint(con, headroom_mb=4)  # uncapped, this checkpoint succeeds
+    con.close()
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:  # the WAL still held the commit: nothing was lost
+        assert con.execute("select count(*) from texts").fetchall() == [(16384,)]
