@@ -10,6 +10,7 @@ measured with `time.perf_counter()` and reported, never asserted: they depend on
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -393,48 +394,46 @@ def bench_microbatches(root: Path, history: int, out: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- memory at scale
 
 
-def rss_run(data_dir: Path, corpus: Path) -> dict[str, Any]:
-    """In a process of its own: `defnews ingest-files` over `corpus`, and the peak memory it took.
+def rss_run(data_dir: Path, files: list[Path]) -> dict[str, Any]:
+    """`defnews ingest-files` over `files` in a process of its own, and the peak memory it took.
 
-    Sampled every 50 ms: this process (the writer) and the whole tree with the workers (children of the
-    forkserver, so getrusage does not see them; and a child's getrusage peak starts at its parent's).
+    The command runs as an operator runs it (`python -m ingest`), so its workers carry what the command
+    imports, not this script's imports. Sampled every 50 ms from here: the command (the writer) and its
+    whole tree, the forkserver and the workers included.
     """
+    import subprocess
+
     import psutil
 
-    me, peak, done = psutil.Process(), [0, 0], threading.Event()  # [tree, this process]
-
-    def sample() -> None:
-        while not done.is_set():
-            total = own = me.memory_info().rss
-            for process in me.children(recursive=True):
-                try:
-                    total += process.memory_info().rss
-                except psutil.Error:
-                    continue  # ended between the listing and the reading
+    command = [sys.executable, "-m", "ingest", "ingest-files", "--data-dir", str(data_dir), *map(str, files)]
+    started, peak = time.perf_counter(), [0, 0]  # [tree, writer]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        writer = psutil.Process(child.pid)
+        while child.poll() is None:
+            try:
+                total = own = writer.memory_info().rss
+                for process in writer.children(recursive=True):
+                    with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
+                        total += process.memory_info().rss
+            except psutil.Error:
+                break  # the command has just ended
             peak[0], peak[1] = max(peak[0], total), max(peak[1], own)
-            done.wait(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    settings = settings_for(data_dir)
-    started = time.perf_counter()
-    feeds, fetches = pipeline.files_as_fetches(sorted(corpus.glob("*.xml")), settings)
-    stats = pipeline.load_in_batches(settings, feeds, fetches, source="files")
+            time.sleep(0.05)
+        out, err = child.communicate()
     seconds = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    return dict(entries=stats.entries_seen, batches=stats.batches, seconds=round(seconds, 1), workers=settings.workers,
-                writer_mb=round(peak[1] / 1024 / 1024, 1), tree_mb=round(peak[0] / 1024 / 1024, 1))  # fmt: skip
+    if child.returncode != 0:
+        raise RuntimeError(f"defnews ingest-files failed ({child.returncode}): {err[-2000:]}")
+    stats = json.loads(out.strip().splitlines()[-1])
+    return dict(entries=stats["entries_seen"], batches=stats["batches"], seconds=round(seconds, 1),
+                workers=settings_for(data_dir).workers, writer_mb=round(peak[1] / 1024 / 1024, 1),
+                tree_mb=round(peak[0] / 1024 / 1024, 1))  # fmt: skip
 
 
 def bench_rss(root: Path, entries: int, out: dict[str, Any]) -> None:
-    """Peak RSS of ingesting `entries` entries from files, measured in a fresh process (the bench's own is larger)."""
-    import subprocess
-
+    """Peak RSS of ingesting `entries` entries from files with `defnews ingest-files` (the bench's own process is larger)."""
     feeds = max(1, entries // 1000)
     generate(root / "rss-corpus", feeds, entries, 30, 20261127)
-    command = [sys.executable, __file__, "--rss-run", str(root / "rss-corpus"), "--keep", str(root / "rss-data")]
-    found = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    found = rss_run(root / "rss-data", sorted((root / "rss-corpus").glob("*.xml")))
     out.update(rss_entries=found["entries"], rss_batches=found["batches"], rss_ingest_s=found["seconds"],
                rss_entries_per_s=rate(found["entries"], found["seconds"]), rss_workers=found["workers"],
                rss_writer_peak_mb=found["writer_mb"], rss_process_tree_peak_mb=found["tree_mb"])  # fmt: skip
@@ -496,11 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="1,000 entries, 100 feeds to fetch, 50,000 rows of history")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder, removed)")
-    parser.add_argument("--rss-run", type=Path, help=argparse.SUPPRESS)  # internal: one ingest, in its own process
     args = parser.parse_args(argv)
-    if args.rss_run:
-        print(json.dumps(rss_run(args.keep, args.rss_run)))
-        return 0
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         result = run(args.keep, args.quick)
