@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest import landing
+from ingest import landing, warehouse
 from ingest.settings import Settings
 from ingest.warehouse import open_writer
 
@@ -55,8 +55,9 @@ def tidy_landing(settings: Settings, compact_after_days: int | None = None, rete
 
 
 def checkpoint(settings: Settings) -> None:
+    """The nightly CHECKPOINT, under the same memory cap as each batch's (see `ingest.warehouse.checkpoint`)."""
     with open_writer(settings) as con:
-        con.execute("checkpoint")
+        warehouse.checkpoint(con, settings.warehouse_memory_limit)
 
 
 def feed_health_summary(settings: Settings) -> dict[str, Any]:
