@@ -533,6 +533,20 @@ static PyObject *make_hit(const Scanner *self, const Candidate *c) {
     return hit;
 }
 
+/* A hit as a plain (start, end, pattern index) tuple. */
+static PyObject *make_index_hit(const Candidate *c) {
+    PyObject *hit = PyTuple_New(3);
+    if (!hit)
+        return NULL;
+    PyObject *start = PyLong_FromSsize_t(c->start), *end = PyLong_FromSsize_t(c->end), *pattern = PyLong_FromLong(c->pattern);
+    PyTuple_SET_ITEM(hit, 0, start); /* steals; a NULL item is released by the tuple's dealloc */
+    PyTuple_SET_ITEM(hit, 1, end);
+    PyTuple_SET_ITEM(hit, 2, pattern);
+    if (!start || !end || !pattern)
+        Py_CLEAR(hit);
+    return hit;
+}
+
 /* The kept hits, in text order: as (start, end, pattern index), or as the scanner's hit type. */
 static PyObject *select_hits(const Scanner *self, Candidates *found) {
     if (found->size > 1)
@@ -547,16 +561,7 @@ static PyObject *select_hits(const Scanner *self, Candidates *found) {
         if (c->start < last_end[lane])
             continue;
         last_end[lane] = c->end;
-        PyObject *hit = self->hit ? make_hit(self, c) : PyTuple_New(3);
-        if (hit && !self->hit) {
-            PyObject *start = PyLong_FromSsize_t(c->start), *end = PyLong_FromSsize_t(c->end);
-            PyObject *pattern = PyLong_FromLong(c->pattern);
-            PyTuple_SET_ITEM(hit, 0, start); /* steals; a NULL item is released by the tuple's dealloc */
-            PyTuple_SET_ITEM(hit, 1, end);
-            PyTuple_SET_ITEM(hit, 2, pattern);
-            if (!start || !end || !pattern)
-                Py_CLEAR(hit);
-        }
+        PyObject *hit = self->hit ? make_hit(self, c) : make_index_hit(c);
         if (!hit || PyList_Append(hits, hit) < 0) {
             Py_XDECREF(hit);
             Py_DECREF(hits);
