@@ -18,7 +18,7 @@ from ingest.extract.candidates import find_candidates
 from ingest.extract.gazetteer import Gazetteer, load_gazetteer
 from ingest.extract.matcher import Hit, find_hits
 from ingest.extract.quotes import Quote, find_quotes
-from ingest.models import Mention
+from ingest.models import Mention, mention_columns
 
 __all__ = ["ExtractionResult", "Gazetteer", "extract", "load_gazetteer"]
 
@@ -33,7 +33,7 @@ class ExtractionResult:
     def __reduce__(self) -> tuple[Any, ...]:
         # a worker's results are pickled to the writer, which unpickles them in turn, alone: with the mentions
         # as columns neither side makes a Python call per mention (a named tuple pickles through two)
-        return _unpickled, (tuple(zip(*self.mentions, strict=True)), self.topic_scores, self.quotes, self.candidates)
+        return _unpickled, (tuple(mention_columns(self.mentions).values()), self.topic_scores, self.quotes, self.candidates)
 
     def actor_ids(self) -> list[str]:
         return list(dict.fromkeys(m.entity_id for m in self.mentions if m.kind == "actor"))
