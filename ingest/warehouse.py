@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -14,8 +13,6 @@ import pyarrow as pa
 if TYPE_CHECKING:
     from ingest.settings import Settings
 
-log = logging.getLogger(__name__)
-
 # DuckDB's memory for a checkpoint's own work, above what it already holds (see `checkpoint`)
 CHECKPOINT_HEADROOM_MB = 128
 
@@ -23,11 +20,9 @@ CHECKPOINT_HEADROOM_MB = 128
 def connect(path: Path, read_only: bool = False, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; the writer also makes sure the raw schema exists.
 
-    `memory_limit` caps DuckDB's own memory (buffers, indexes; Settings.warehouse_memory_limit). Each
-    batch closes its connection, and closing checkpoints: at 100,000 entries, one close in about
-    sixteen took 0.5-1 GB more for 4-8 s. "512MB" kept the writer's peak at 1.2 GB instead of 1.8 GB
-    there, at the same speed; history whose keys' indexes outgrow the cap fails with DuckDB's
-    out-of-memory error, so the default stays DuckDB's.
+    `memory_limit` caps DuckDB's own memory (buffers, indexes; Settings.warehouse_memory_limit). Unset,
+    DuckDB's default applies and each batch's checkpoint is capped on its own (`checkpoint`); history whose
+    keys' indexes outgrow a configured cap fails with DuckDB's out-of-memory error, so there is no default cap.
     """
     if read_only:
         return duckdb.connect(str(path), read_only=True)
