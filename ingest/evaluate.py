@@ -8,8 +8,9 @@ held-out test split, reported separately so tuning cannot flatter itself. Topics
 one by one on the dev split (`topics@dev:<id>`), the view to tune a topic's phrases and
 `min_score` on; the test split is only ever reported whole. The test split is also reported in two
 slices: `@test-old` (the articles up to eval-319, whose errors earlier tuning may have seen through
-the dev split's vocabulary) and `@test-new` (eval-320 on, written after that tuning and never tuned
-on), so a fresh, unbiased figure sits beside the historical one.
+the dev split's vocabulary), `@test-new` (eval-320 … 441, written after that tuning and never tuned
+on) and `@test-blind` (eval-442 on, written by writers who never saw the phrase lists), so fresh,
+unbiased figures sit beside the historical one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ingest.settings import PROJECT_ROOT
 
 DEFAULT_SET = PROJECT_ROOT / "eval" / "labelled.jsonl"
 FIRST_NEW_TEST = 320  # eval-320 on: written after the taxonomy's earlier tuning, reported as @test-new
+FIRST_BLIND_TEST = 442  # eval-442 on: written without sight of topics.yaml's phrase lists, reported as @test-blind
 
 
 @dataclass
@@ -71,9 +73,12 @@ def split_of(doc_id: str) -> str:
 
 
 def slice_of(doc_id: str) -> str:
-    """For a test article: test-old (before eval-320) or test-new (eval-320 on, never seen by any tuning)."""
+    """For a test article: test-old (before eval-320), test-new (eval-320 … 441, never seen by any tuning) or
+    test-blind (eval-442 on, also written by writers who never read the phrase lists)."""
     number = _number(doc_id)
-    return "test-new" if number is not None and number >= FIRST_NEW_TEST else "test-old"
+    if number is None or number < FIRST_NEW_TEST:
+        return "test-old"
+    return "test-blind" if number >= FIRST_BLIND_TEST else "test-new"
 
 
 def evaluate(path: Path = DEFAULT_SET, gaz: Gazetteer | None = None) -> dict[str, Any]:

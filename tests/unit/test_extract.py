@@ -197,7 +197,7 @@ def test_unknown_names_become_candidates() -> None:
 
 
 def test_eval_scores_topics_one_by_one_on_dev_only(tmp_path: Path) -> None:
-    from ingest.evaluate import evaluate, format_report, split_of
+    from ingest.evaluate import evaluate, format_report, slice_of, split_of
 
     docs = [
         {"id": "eval-901", "lang": "en", "title": "Arms embargo on Sudan", "text": "The UN arms embargo holds.",
@@ -209,10 +209,12 @@ def test_eval_scores_topics_one_by_one_on_dev_only(tmp_path: Path) -> None:
     labelled.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
     report = evaluate(labelled, GAZ)
     assert (split_of("eval-901"), split_of("eval-902")) == ("dev", "test")
+    assert [slice_of(f"eval-{n}") for n in (318, 320, 440, 442, 902)] == ["test-old", "test-new", "test-new",
+                                                                          "test-blind", "test-blind"]  # fmt: skip
     scores = report["scores"]
     assert scores["topics@dev:sanctions"]["fn"] == 1 and scores["topics@dev:arms_trade_dual_use"]["tp"] == 1
     assert not any(key.startswith("topics@test:") for key in scores)
-    assert scores["topics@test"]["tp"] == 1
+    assert scores["topics@test"]["tp"] == scores["topics@test-blind"]["tp"] == 1  # eval-902: a blind test article
     assert "topics@dev:sanctions" in format_report(report)
 
 
