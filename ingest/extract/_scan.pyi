@@ -23,6 +23,9 @@ class Scanner:
 def candidates(
     text: str, taken: Sequence[tuple[int, int]], links: tuple[str, ...], skip_first: Set[str], max_words: int, /
 ) -> list[str]: ...
+def mentions(
+    hits: list[Any], kept: dict[str, set[str]], article_id: str, field: str, size: int, mention: type[tuple[Any, ...]], /
+) -> list[Any]: ...  # mention(article_id, kind, entity_id, field, start, end, surface, salience) per kept hit
 
 class LangidDFA:
     states: int

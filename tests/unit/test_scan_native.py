@@ -1,8 +1,9 @@
 """The C extension (`ingest.extract._scan`) against the Python reference: the same output, on every text.
 
-`find_hits` and `find_candidates` run in C when the extension is built (`make install` builds it);
-`find_hits_python` and `find_candidates_python` are the references they must equal, hit for hit
-(pattern, start, end, order) and name for name: on the eval set, the sample feeds, generated
+`find_hits`, `find_candidates` and extract's mentions run in C when the extension is built (`make
+install` builds it); `find_hits_python`, `find_candidates_python` and `_mentions_python` are the
+references they must equal, hit for hit (pattern, start, end, order), name for name and mention
+for mention (salience to the bit): on the eval set, the sample feeds, generated
 articles, and adversarial text from hypothesis (case, non-ASCII, letters whose lower case is
 longer or depends on context, guarded names, overlapping names, runs of capitalised words with
 links, tabs, apostrophes and hyphens). The fallback (DEFNEWS_NATIVE=0, as when the extension is
@@ -23,11 +24,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.extract import extract, load_gazetteer
+from ingest.extract import _mentions_python, extract, load_gazetteer
 from ingest.extract.build_native import cannot_build
 from ingest.extract.candidates import ROLES, find_candidates, find_candidates_python
-from ingest.extract.matcher import _patterns, find_hits, find_hits_python, native_available
+from ingest.extract.matcher import Hit, _patterns, find_hits, find_hits_python, native_available
 from ingest.generate import render_entry, vocabulary
+from ingest.models import Mention
 from ingest.normalize import clean_text
 from ingest.parse import parse_feed
 
@@ -44,6 +46,22 @@ def _same(text: str) -> None:
     hits = find_hits_python(GAZ, text)
     assert find_hits(GAZ, text) == hits, text[:200]
     assert find_candidates(text, hits) == find_candidates_python(text, hits), text[:200]
+    _same_mentions(hits, text)
+
+
+def _same_mentions(hits: list[Hit], text: str) -> None:
+    """The mentions of every kept hit (all, then about half the entities), as in the title and in the body."""
+    from ingest.extract import _scan
+
+    entities = sorted({(h.pattern.kind, h.pattern.entity_id) for h in hits})
+    for kept_entities in (entities, entities[::2]):
+        kept: dict[str, set[str]] = {}
+        for kind, entity in kept_entities:
+            kept.setdefault(kind, set()).add(entity)
+        for field, size in (("title", 0), ("body", max(len(text), 1))):
+            made = _scan.mentions(hits, kept, "a1", field, size, Mention)
+            assert made == _mentions_python(hits, kept, "a1", field, size), text[:200]
+            assert all(type(m) is Mention and type(m.salience) is float for m in made)
 
 
 def _eval_texts() -> list[str]:
@@ -242,6 +260,42 @@ def test_the_scanner_refuses_hit_types_it_cannot_make() -> None:
             _scan.Scanner(entries, _beside_a_name, _fold, hit=struct_sequence, payloads=("p",))
     (hit,) = _scan.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=("p",)).scan("NATO")
     assert hash(hit) == hash(Hit("p", 0, 4)) == hash(("p", 0, 4))  # no hash cached by the allocation (3.14 caches)
+
+
+def test_mention_salience_is_round_to_the_bit() -> None:
+    """round(1.0 - 0.5 * start / size, 3) in C: every offset of every size to 1,200 (the exact halves
+    included: size 1,000, start 1 is 0.9995), and random offsets of sizes to 10 million."""
+    from ingest.extract import _scan
+
+    pattern = _patterns(GAZ)[0]
+    kept = {pattern.kind: {pattern.entity_id}}
+    rng = random.Random(11)
+    sizes = [*range(1, 1201), *(rng.randrange(1, 10**7) for _ in range(300))]
+    for size in sizes:
+        starts = range(size) if size <= 1200 else [rng.randrange(size) for _ in range(300)]
+        hits = [Hit(pattern, start, start + 1) for start in starts]
+        made = [m.salience for m in _scan.mentions(hits, kept, "a", "body", size, Mention)]
+        assert made == [m.salience for m in _mentions_python(hits, kept, "a", "body", size)], size
+
+
+def test_mentions_refuses_what_it_cannot_read() -> None:
+    from ingest.extract import _scan
+
+    hit = Hit(_patterns(GAZ)[0], 0, 4)
+    kept = {hit.pattern.kind: {hit.pattern.entity_id}}
+    assert len(_scan.mentions([hit], kept, "a", "title", 0, Mention)) == 1
+    with pytest.raises(TypeError, match="list"):
+        _scan.mentions((hit,), kept, "a", "title", 0, Mention)
+    with pytest.raises(TypeError, match="named tuple"):
+        _scan.mentions([hit], kept, "a", "title", 0, os.stat_result)
+    with pytest.raises(TypeError, match="named tuple"):
+        _scan.mentions([hit], kept, "a", "title", -1, Mention)
+    with pytest.raises(TypeError, match="pattern, start, end"):
+        _scan.mentions([(hit.pattern, 0)], kept, "a", "title", 0, Mention)
+    with pytest.raises(AttributeError):
+        _scan.mentions([("not a pattern", 0, 4)], kept, "a", "title", 0, Mention)
+    with pytest.raises(TypeError, match="six"):
+        _scan.mentions([hit], kept, "a", "title", 0)
 
 
 def test_native_is_the_api_this_python_expects() -> None:
