@@ -1212,19 +1212,74 @@ static inline void langid_meet(int32_t feature, uint32_t *seen, int32_t *order, 
         order[(*distinct)++] = feature;
 }
 
+enum {
+    LANGID_CHAINS = 16,  /* at most this many stretches walked side by side */
+    LANGID_STRETCH = 16, /* bytes a stretch has at least */
+    LANGID_WARM = 8,     /* bytes before its stretch where its walk starts: py3langid's states are at most 6 deep */
+};
+
+static inline uint32_t compact_move(const LangidDFA *self, uint32_t state, unsigned char byte) {
+    return self->first[byte] + self->table[self->states[state].at + byte];
+}
+
+/* The compact walk over bytes[from, to) from `state`, the feature met at each byte into met[]; the last state. */
+static uint32_t compact_run(const LangidDFA *self, uint32_t state, const unsigned char *bytes, Py_ssize_t from,
+                            Py_ssize_t to, int32_t *met) {
+    for (Py_ssize_t i = from; i < to; i++) {
+        state = compact_move(self, state, bytes[i]);
+        met[i] = self->states[state].feature;
+    }
+    return state;
+}
+
+/* The compact walk over bytes[0 .. size), the feature met at each byte into met[]. Each move waits for the one
+ * before (two dependent reads: the state's row, then the move), so a single walk waits on memory at every byte
+ * (~36 ns a byte on the generated articles). So the text is cut into up to LANGID_CHAINS stretches walked side by
+ * side, whose reads overlap; each stretch but the first is walked from the start state LANGID_WARM bytes before it
+ * begins. A state of py3langid's automaton stands for the last bytes read (6 at most), so by the stretch's first
+ * byte that walk is where a walk over the whole text would be. It is checked, whatever the DFA: where the state a
+ * stretch's walk had on the eve of its first byte is not the one the stretch before ended in, the stretch is walked
+ * again from that one. The features are counted afterwards in text order (langid_walk), so nothing but the time
+ * differs from one walk. features() over the generated articles: 0.58x the time of one walk (at most 4 stretches
+ * of 64 bytes: 0.70x, 8 of 32: 0.64x), the same cut to 200 characters 0.58x, the eval set's non-English 0.52x. */
+static void compact_walk(const LangidDFA *self, const unsigned char *bytes, Py_ssize_t size, int32_t *met) {
+    int chains = size / LANGID_STRETCH < LANGID_CHAINS ? (int)(size / LANGID_STRETCH) : LANGID_CHAINS;
+    if (chains < 2) {
+        compact_run(self, 0, bytes, 0, size, met);
+        return;
+    }
+    Py_ssize_t stretch = (size + chains - 1) / chains; /* >= LANGID_STRETCH > LANGID_WARM: no walk starts before byte 0 */
+    uint32_t state[LANGID_CHAINS] = {0}, guess[LANGID_CHAINS] = {0};
+    for (Py_ssize_t i = stretch - LANGID_WARM; i < stretch; i++)
+        for (int c = 1; c < chains; c++)
+            guess[c] = state[c] = compact_move(self, state[c], bytes[(c - 1) * stretch + i]);
+    for (Py_ssize_t j = 0; j < stretch; j++)
+        for (int c = 0; c < chains; c++) {
+            Py_ssize_t i = c * stretch + j;
+            if (i < size) { /* the last stretch can be shorter */
+                state[c] = compact_move(self, state[c], bytes[i]);
+                met[i] = self->states[state[c]].feature;
+            }
+        }
+    for (int c = 1; c < chains; c++)
+        if (guess[c] != state[c - 1]) {
+            Py_ssize_t to = (c + 1) * stretch < size ? (c + 1) * stretch : size;
+            state[c] = compact_run(self, state[c - 1], bytes, c * stretch, to, met);
+        }
+}
+
 /* The walk over text: the features met into order[0 .. return value), first met first, and their counts
- * into count[]. Nothing here calls Python, so no other walk can start while `seen` is in use. */
-static Py_ssize_t langid_walk(LangidDFA *self, const unsigned char *bytes, Py_ssize_t size, int32_t *order, uint32_t *count) {
+ * into count[]; met[] is scratch of size entries. Nothing here calls Python, so no other walk can start while
+ * `seen` is in use. */
+static Py_ssize_t langid_walk(LangidDFA *self, const unsigned char *bytes, Py_ssize_t size, int32_t *order, uint32_t *count,
+                              int32_t *met) {
     const LangidState *states = self->states;
     uint32_t *seen = self->seen, state = 0;
     Py_ssize_t distinct = 0;
     if (self->table) {
-        const uint16_t *table = self->table;
-        const uint32_t *first = self->first;
-        for (Py_ssize_t i = 0; i < size; i++) {
-            state = first[bytes[i]] + table[states[state].at + bytes[i]];
-            langid_meet(states[state].feature, seen, order, &distinct);
-        }
+        compact_walk(self, bytes, size, met);
+        for (Py_ssize_t i = 0; i < size; i++)
+            langid_meet(met[i], seen, order, &distinct);
     } else {
         for (Py_ssize_t i = 0; i < size; i++) {
             state = langid_move(self, (size_t)states[state].at + bytes[i]);
@@ -1255,14 +1310,14 @@ static int langid_visit(LangidDFA *self, PyObject *text, Visit *visit) {
         return -1;
     }
     size_t room = (size_t)(view.len < self->n_features ? view.len : self->n_features) + 1;
-    visit->order = PyMem_Malloc(room * (sizeof(int32_t) + sizeof(uint32_t)));
+    visit->order = PyMem_Malloc(room * (sizeof(int32_t) + sizeof(uint32_t)) + sizeof(int32_t) * (size_t)view.len);
     if (!visit->order) {
         PyBuffer_Release(&view);
         PyErr_NoMemory();
         return -1;
     }
     visit->count = (uint32_t *)(visit->order + room);
-    visit->distinct = langid_walk(self, view.buf, view.len, visit->order, visit->count);
+    visit->distinct = langid_walk(self, view.buf, view.len, visit->order, visit->count, (int32_t *)(visit->count + room));
     PyBuffer_Release(&view);
     return 0;
 }

@@ -209,6 +209,28 @@ def _byte_dfa() -> native.LangidDFA:
     return native.LangidDFA(array("I", range(1, 257)), [0] * 257, [-1, *range(256)])
 
 
+def _run_dfa(cap: int) -> tuple[array[int], list[int], list[int]]:
+    """A DFA whose state k is a run of k "a" bytes so far (k at most cap), meeting feature k - 1 there."""
+    moves = array("I", bytes(4 * 256 * (cap + 1)))
+    for k in range(cap + 1):
+        moves[(k << 8) + ord("a")] = min(k + 1, cap)
+    return moves, [k << 8 for k in range(cap + 1)], [k - 1 for k in range(cap + 1)]
+
+
+_RUNS = st.lists(st.tuples(st.sampled_from([b"a", b"b"]), st.integers(1, 50)), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([6, 8, 9, 12, 40]), _RUNS.map(lambda runs: b"".join(byte * n for byte, n in runs)))
+def test_the_side_by_side_walks_are_one_walk(cap: int, data: bytes) -> None:
+    """The compact walk cuts a long text into stretches, each walked from the start a few bytes early: runs of "a"
+    longer than that leave such a walk in the wrong state, which is found and walked again."""
+    moves, rowbase, output = _run_dfa(cap)
+    dfa = native.LangidDFA(moves, rowbase, output)
+    assert dfa.compact
+    assert list(dfa.counts(data).items()) == list((visit_counts(moves, rowbase, output, data) or {}).items())
+
+
 def test_the_compact_walk_lets_nextmove_go() -> None:
     moves = array("I", range(1, 257))
     dfa = native.LangidDFA(moves, [0] * 257, [-1, *range(256)])
