@@ -10,11 +10,14 @@ met, converted element by element before the matmul. Where the C extension is bu
 rest to py3langid: the encoding, the matmul in the same order, the softmax, the choice. The
 (language, probability) are py3langid's own, bit for bit; tests/unit/test_language_native.py
 holds the two to that and pins the private structure relied on. DEFNEWS_NATIVE=0: py3langid alone.
+The C walk keeps its own 16-bit copy of the DFA (see _scan.c), so py3langid's tables for its walk
+(39 MB of transitions, 7.5 MB of lists), which nothing else reads, are let go.
 """
 
 from __future__ import annotations
 
 import logging
+from array import array
 from functools import lru_cache
 from typing import Any
 
@@ -64,12 +67,15 @@ def _native_walk(base: Any) -> Any:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._dfa = LangidDFA(self.tk_nextmove, self._rowbase, self.tk_output)
+            if self._dfa.compact:  # the walk copied the DFA: py3langid's tables, read by its walk alone, go (47 MB)
+                slots: Any = self  # py3langid's, which mypy does not see
+                slots.tk_nextmove, slots._rowbase, slots.tk_output = array(self.tk_nextmove.typecode), [], []
 
         def _raw_score(self, text: bytes) -> Any:
             """`LanguageIdentifier._raw_score`: log1p(counts) @ nb_ptc[features] + nb_pc, the rows already float32."""
             counts, rows = self._dfa.features(text, self.nb_ptc)
-            if not counts:  # no feature met: py3langid's own fill
-                return super()._raw_score(text)
+            if not counts:  # no feature met: py3langid's own fill, what its walk over no bytes returns
+                return super()._raw_score(b"")
             matrix = np.frombuffer(rows, np.float32).reshape(len(counts) // 4, -1)
             return np.log1p(np.frombuffer(counts, np.float32)) @ matrix + self.nb_pc
 

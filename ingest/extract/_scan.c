@@ -35,9 +35,17 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h> /* madvise(MADV_HUGEPAGE), for py3langid's table */
+#endif
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)
+#include <immintrin.h> /* F16C, for py3langid's rows, where the CPU has it */
+#define LANGID_F16C
 #endif
 
 #define ASCII 128
@@ -1073,21 +1081,52 @@ static PyObject *make_mentions(PyObject *module, PyObject *const *args, Py_ssize
  * sums in that order, so the order is part of "identical probabilities". The conversion is
  * numpy's own (npy_halfbits_to_floatbits), in integers, exact for every half including NaN
  * payloads; eight at a time with SSE2 where the eight are normal numbers (one by one, it cost
- * more than the walk). The transition table (9.8 M entries, 39 MB for the wheel's model) is read in place
- * through the buffer protocol, not copied: the object holds the buffer, which also keeps the
- * array from being resized. rowbase and out (one entry per state) are copied, and every entry of
- * the three is checked once here, so the walk reads nothing out of bounds.
+ * more than the walk).
+ *
+ * The walk is memory bound: every byte is a random read into nm, 9.8 M entries of 4 bytes (39 MB)
+ * for the wheel's model, its 38,346 distinct rows of 256, a cache miss and, with 4 KB pages, a TLB
+ * miss, and each read waits for the one before (see compact_walk). Its 104,583 states do not
+ * fit 16 bits, but the targets of one byte do: the moves on one byte reach at most 11,012 distinct
+ * states (a state is entered only on the last byte of its string: all but the start on one byte,
+ * the start on 62). So the walk here numbers states per byte ("compact" states: the targets of
+ * byte b are first[b] + 0, 1, ...; the start state is compact 0; a state reached by several bytes
+ * gets a number for each, 104,645 in all for the wheel's model, 62 more than py3langid's), and
+ * keeps its own copy of nm in 16 bits, each move the target's number among its byte's targets:
+ *
+ *     state = first[byte] + table[states[state].at + byte]; states[state].feature is the feature
+ *
+ * The table is half of nm (19.6 MB), allocated 2 MB-aligned and advised for transparent huge
+ * pages (MADV_HUGEPAGE, where there is one: AnonHugePages 20480 kB for it on Linux with THP in
+ * "madvise" mode), so a move is at most a cache miss, not a TLB miss too; a state's row and
+ * feature are one 8-byte read (840 KB). That alone made features() 0.91x the time on the
+ * generated articles, 0.81x on the eval set's non-English ones; walking stretches side by side
+ * (compact_walk) did more. None of this is about languages, only a renumbering: it is built from
+ * any DFA whose rows start at multiples of 256 and whose bytes each have at most 65,535 targets,
+ * and checked; any other DFA takes the "wide" walk, which reads nm in place through the buffer
+ * protocol (the object holds the buffer, which also keeps the array from being resized). The
+ * compact walk does not hold nm: ingest.language then lets py3langid's copy go (39 MB a process).
+ * Every entry of the three tables is checked here, so neither walk reads out of bounds.
  */
+
+#define LANGID_HUGE_PAGE ((size_t)2 << 20)
+
+typedef struct {
+    uint32_t at;     /* its row: the offset in the table (or nm) of its move on byte 0 */
+    int32_t feature; /* the feature met on entering it, or -1 */
+} LangidState;
 
 typedef struct {
     PyObject_HEAD
-    Py_buffer moves;   /* nm: 2- or 4-byte unsigned next states, rowbase[state] + byte indexes it */
-    int wide;          /* moves.itemsize == 4 */
-    int32_t n_states;
-    uint32_t *rowbase; /* per state: its row's offset in moves */
-    int32_t *output;   /* per state: the feature met on entering it, or -1 */
+    int32_t n_states;      /* py3langid's */
     int32_t n_features;
-    uint32_t *seen; /* per feature: its count in the walk under way; all zero between walks */
+    LangidState *states;   /* compact: per compact state; wide: per py3langid state */
+    size_t n_walked;       /* the entries of states */
+    uint16_t *table;       /* compact: the moves as numbers among their byte's targets; NULL: the wide walk */
+    size_t table_bytes;    /* its allocation, whole huge pages */
+    uint32_t first[256];   /* compact: byte b's first target */
+    Py_buffer moves;       /* wide: nm (2- or 4-byte unsigned next states), held; compact: released once copied */
+    int wide;              /* moves.itemsize == 4 */
+    uint32_t *seen;        /* per feature: its count in the walk under way; all zero between walks */
 } LangidDFA;
 
 /* Copies a sequence of ints in [lo, hi] into `into` (n entries, uint32 or int32); -1 with an exception otherwise. */
@@ -1114,6 +1153,10 @@ static const char *plain_format(const Py_buffer *view) {
     return *format == '@' || *format == '=' ? format + 1 : format;
 }
 
+static inline uint32_t langid_move(const LangidDFA *self, size_t at) {
+    return self->wide ? ((const uint32_t *)self->moves.buf)[at] : ((const uint16_t *)self->moves.buf)[at];
+}
+
 /* The moves are unsigned, 2 or 4 bytes (array 'H' or 'I', as py3langid's modelio makes them), and each a state. */
 static int check_moves(LangidDFA *self) {
     const char *format = plain_format(&self->moves);
@@ -1131,7 +1174,7 @@ static int check_moves(LangidDFA *self) {
         return -1;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        uint32_t next = self->wide ? ((const uint32_t *)self->moves.buf)[i] : ((const uint16_t *)self->moves.buf)[i];
+        uint32_t next = langid_move(self, (size_t)i);
         if (next >= (uint32_t)self->n_states) {
             PyErr_Format(PyExc_ValueError, "nextmove[%zd] = %lu is not a state (there are %d)", i, (unsigned long)next,
                          self->n_states);
@@ -1141,33 +1184,130 @@ static int check_moves(LangidDFA *self) {
     return 0;
 }
 
-static int langid_fill(LangidDFA *self, PyObject *nextmove, PyObject *rowbase, PyObject *output) {
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(rowbase);
-    if (n == 0 || n != PySequence_Fast_GET_SIZE(output) || n > INT32_MAX) {
+/* Memory for the compact table, 2 MB-aligned and advised for huge pages where the system has them
+ * (transparent huge pages in "madvise" mode take only advised memory); whole huge pages, into *bytes. */
+static uint16_t *langid_table_alloc(size_t *bytes) {
+    size_t size = (*bytes + LANGID_HUGE_PAGE - 1) / LANGID_HUGE_PAGE * LANGID_HUGE_PAGE;
+    void *table = NULL;
+    if (posix_memalign(&table, LANGID_HUGE_PAGE, size) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(table, size, MADV_HUGEPAGE); /* before the first touch; refused, the walk is the same on 4 KB pages */
+#endif
+    *bytes = size;
+    return table;
+}
+
+/* The compact table and states from nm and the copied rowbase and output: 1, or 0 where this DFA does not
+ * fit (a row not at a multiple of 256, a byte with more than 65,535 targets), or -1 with an exception.
+ * One pass over nm per byte (0.12 s for the wheel's model; passes of 16 bytes, a cache line of nm, were
+ * no faster and their scratch stayed in the heap, 7 MB). */
+static int langid_compact(LangidDFA *self, const uint32_t *rowbase, const int32_t *output) {
+    size_t n = (size_t)self->n_states, rows = (size_t)(self->moves.len / self->moves.itemsize) / 256;
+    for (size_t s = 0; s < n; s++)
+        if (rowbase[s] % 256)
+            return 0;
+    uint16_t *number = PyMem_Malloc(sizeof(uint16_t) * n); /* per state: 1 + its number among byte b's targets, or 0 */
+    size_t room = n + 256, walked = 1;
+    LangidState *states = PyMem_Malloc(sizeof(LangidState) * room);
+    self->table_bytes = sizeof(uint16_t) * rows * 256;
+    self->table = langid_table_alloc(&self->table_bytes);
+    int fits = 1;
+    if (!number || !states || !self->table) {
+        PyErr_NoMemory();
+        fits = -1;
+        goto done;
+    }
+    states[0] = (LangidState){rowbase[0], output[0]}; /* the start: py3langid's state 0 */
+    for (unsigned b = 0; b < 256 && fits == 1; b++) {
+        uint16_t targets = 0;
+        memset(number, 0, sizeof(uint16_t) * n);
+        for (size_t at = b; at < rows * 256; at += 256) {
+            uint16_t *slot = number + langid_move(self, at);
+            if (!*slot) {
+                if (targets == UINT16_MAX) {
+                    fits = 0;
+                    goto done;
+                }
+                *slot = ++targets;
+            }
+            self->table[at] = *slot - 1;
+        }
+        if (walked + targets > room) {
+            LangidState *more = PyMem_Realloc(states, sizeof(LangidState) * (room = walked + targets + n / 4));
+            if (!more) {
+                PyErr_NoMemory();
+                fits = -1;
+                goto done;
+            }
+            states = more;
+        }
+        self->first[b] = (uint32_t)walked;
+        for (size_t t = 0; t < n; t++)
+            if (number[t])
+                states[walked + number[t] - 1u] = (LangidState){rowbase[t], output[t]};
+        walked += targets;
+    }
+done:
+    PyMem_Free(number);
+    if (fits == 1) {
+        self->states = states;
+        self->n_walked = walked;
+    } else {
+        PyMem_Free(states);
+        free(self->table);
+        self->table = NULL;
+        self->table_bytes = 0;
+    }
+    return fits;
+}
+
+static int langid_fill(LangidDFA *self, PyObject *nextmove, PyObject *rowbase_items, PyObject *output_items) {
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(rowbase_items);
+    if (n == 0 || n != PySequence_Fast_GET_SIZE(output_items) || n > INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "rowbase and output must have one entry per state, and there must be states");
         return -1;
     }
     self->n_states = (int32_t)n;
     if (PyObject_GetBuffer(nextmove, &self->moves, PyBUF_FORMAT | PyBUF_ND) < 0 || check_moves(self) < 0)
         return -1;
-    self->rowbase = PyMem_Malloc(sizeof(uint32_t) * (size_t)n);
-    self->output = PyMem_Malloc(sizeof(int32_t) * (size_t)n);
-    if (!self->rowbase || !self->output) {
+    uint32_t *rowbase = PyMem_Malloc(sizeof(uint32_t) * (size_t)n);
+    int32_t *output = PyMem_Malloc(sizeof(int32_t) * (size_t)n);
+    int result = -1;
+    if (!rowbase || !output) {
         PyErr_NoMemory();
-        return -1;
+        goto done;
     }
-    if (copy_ints(rowbase, "rowbase", 0, self->moves.len / self->moves.itemsize - 256, n, self->rowbase, 1) < 0 ||
-        copy_ints(output, "output", -1, INT32_MAX - 1, n, self->output, 0) < 0)
-        return -1;
+    if (copy_ints(rowbase_items, "rowbase", 0, self->moves.len / self->moves.itemsize - 256, n, rowbase, 1) < 0 ||
+        copy_ints(output_items, "output", -1, INT32_MAX - 1, n, output, 0) < 0)
+        goto done;
     for (Py_ssize_t s = 0; s < n; s++)
-        if (self->output[s] >= self->n_features)
-            self->n_features = self->output[s] + 1;
+        if (output[s] >= self->n_features)
+            self->n_features = output[s] + 1;
     self->seen = PyMem_Calloc((size_t)(self->n_features ? self->n_features : 1), sizeof(uint32_t));
     if (!self->seen) {
         PyErr_NoMemory();
-        return -1;
+        goto done;
     }
-    return 0;
+    int compact = langid_compact(self, rowbase, output);
+    if (compact < 0)
+        goto done;
+    if (compact) {
+        PyBuffer_Release(&self->moves); /* copied: nm is not read again */
+    } else {
+        if (!(self->states = PyMem_Malloc(sizeof(LangidState) * (size_t)n))) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        for (Py_ssize_t s = 0; s < n; s++)
+            self->states[s] = (LangidState){rowbase[s], output[s]};
+        self->n_walked = (size_t)n;
+    }
+    result = 0;
+done:
+    PyMem_Free(rowbase);
+    PyMem_Free(output);
+    return result;
 }
 
 static PyObject *langid_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
@@ -1188,25 +1328,91 @@ static PyObject *langid_new(PyTypeObject *type, PyObject *args, PyObject *kwargs
 static void langid_dealloc(LangidDFA *self) {
     if (self->moves.obj)
         PyBuffer_Release(&self->moves);
-    PyMem_Free(self->rowbase);
-    PyMem_Free(self->output);
+    free(self->table);
+    PyMem_Free(self->states);
     PyMem_Free(self->seen);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* Counts the feature met on entering a state; the first meeting goes into order. */
+static inline void langid_meet(int32_t feature, uint32_t *seen, int32_t *order, Py_ssize_t *distinct) {
+    if (feature >= 0 && seen[feature]++ == 0)
+        order[(*distinct)++] = feature;
+}
+
+enum {
+    LANGID_CHAINS = 16,  /* at most this many stretches walked side by side */
+    LANGID_STRETCH = 16, /* bytes a stretch has at least */
+    LANGID_WARM = 8,     /* bytes before its stretch where its walk starts: py3langid's states are at most 6 deep */
+};
+
+static inline uint32_t compact_move(const LangidDFA *self, uint32_t state, unsigned char byte) {
+    return self->first[byte] + self->table[self->states[state].at + byte];
+}
+
+/* The compact walk over bytes[from, to) from `state`, the feature met at each byte into met[]; the last state. */
+static uint32_t compact_run(const LangidDFA *self, uint32_t state, const unsigned char *bytes, Py_ssize_t from,
+                            Py_ssize_t to, int32_t *met) {
+    for (Py_ssize_t i = from; i < to; i++) {
+        state = compact_move(self, state, bytes[i]);
+        met[i] = self->states[state].feature;
+    }
+    return state;
+}
+
+/* The compact walk over bytes[0 .. size), the feature met at each byte into met[]. Each move waits for the one
+ * before (two dependent reads: the state's row, then the move), so a single walk waits on memory at every byte
+ * (~36 ns a byte on the generated articles). So the text is cut into up to LANGID_CHAINS stretches walked side by
+ * side, whose reads overlap; each stretch but the first is walked from the start state LANGID_WARM bytes before it
+ * begins. A state of py3langid's automaton stands for the last bytes read (6 at most), so by the stretch's first
+ * byte that walk is where a walk over the whole text would be. It is checked, whatever the DFA: where the state a
+ * stretch's walk had on the eve of its first byte is not the one the stretch before ended in, the stretch is walked
+ * again from that one. The features are counted afterwards in text order (langid_walk), so nothing but the time
+ * differs from one walk. features() over the generated articles: 0.58x the time of one walk (at most 4 stretches
+ * of 64 bytes: 0.70x, 8 of 32: 0.64x), the same cut to 200 characters 0.58x, the eval set's non-English 0.52x. */
+static void compact_walk(const LangidDFA *self, const unsigned char *bytes, Py_ssize_t size, int32_t *met) {
+    int chains = size / LANGID_STRETCH < LANGID_CHAINS ? (int)(size / LANGID_STRETCH) : LANGID_CHAINS;
+    if (chains < 2) {
+        compact_run(self, 0, bytes, 0, size, met);
+        return;
+    }
+    Py_ssize_t stretch = (size + chains - 1) / chains; /* >= LANGID_STRETCH > LANGID_WARM: no walk starts before byte 0 */
+    uint32_t state[LANGID_CHAINS] = {0}, guess[LANGID_CHAINS] = {0};
+    for (Py_ssize_t i = stretch - LANGID_WARM; i < stretch; i++)
+        for (int c = 1; c < chains; c++)
+            guess[c] = state[c] = compact_move(self, state[c], bytes[(c - 1) * stretch + i]);
+    for (Py_ssize_t j = 0; j < stretch; j++)
+        for (int c = 0; c < chains; c++) {
+            Py_ssize_t i = c * stretch + j;
+            if (i < size) { /* the last stretch can be shorter */
+                state[c] = compact_move(self, state[c], bytes[i]);
+                met[i] = self->states[state[c]].feature;
+            }
+        }
+    for (int c = 1; c < chains; c++)
+        if (guess[c] != state[c - 1]) {
+            Py_ssize_t to = (c + 1) * stretch < size ? (c + 1) * stretch : size;
+            state[c] = compact_run(self, state[c - 1], bytes, c * stretch, to, met);
+        }
+}
+
 /* The walk over text: the features met into order[0 .. return value), first met first, and their counts
- * into count[]. Nothing here calls Python, so no other walk can start while `seen` is in use. */
-static Py_ssize_t langid_walk(LangidDFA *self, const unsigned char *bytes, Py_ssize_t size, int32_t *order, uint32_t *count) {
-    const uint32_t *rowbase = self->rowbase;
-    const int32_t *output = self->output;
+ * into count[]; met[] is scratch of size entries. Nothing here calls Python, so no other walk can start while
+ * `seen` is in use. */
+static Py_ssize_t langid_walk(LangidDFA *self, const unsigned char *bytes, Py_ssize_t size, int32_t *order, uint32_t *count,
+                              int32_t *met) {
+    const LangidState *states = self->states;
     uint32_t *seen = self->seen, state = 0;
     Py_ssize_t distinct = 0;
-    for (Py_ssize_t i = 0; i < size; i++) {
-        size_t at = (size_t)rowbase[state] + bytes[i];
-        state = self->wide ? ((const uint32_t *)self->moves.buf)[at] : ((const uint16_t *)self->moves.buf)[at];
-        int32_t feature = output[state];
-        if (feature >= 0 && seen[feature]++ == 0)
-            order[distinct++] = feature;
+    if (self->table) {
+        compact_walk(self, bytes, size, met);
+        for (Py_ssize_t i = 0; i < size; i++)
+            langid_meet(met[i], seen, order, &distinct);
+    } else {
+        for (Py_ssize_t i = 0; i < size; i++) {
+            state = langid_move(self, (size_t)states[state].at + bytes[i]);
+            langid_meet(states[state].feature, seen, order, &distinct);
+        }
     }
     for (Py_ssize_t k = 0; k < distinct; k++) {
         count[k] = seen[order[k]];
@@ -1232,14 +1438,14 @@ static int langid_visit(LangidDFA *self, PyObject *text, Visit *visit) {
         return -1;
     }
     size_t room = (size_t)(view.len < self->n_features ? view.len : self->n_features) + 1;
-    visit->order = PyMem_Malloc(room * (sizeof(int32_t) + sizeof(uint32_t)));
+    visit->order = PyMem_Malloc(room * (sizeof(int32_t) + sizeof(uint32_t)) + sizeof(int32_t) * (size_t)view.len);
     if (!visit->order) {
         PyBuffer_Release(&view);
         PyErr_NoMemory();
         return -1;
     }
     visit->count = (uint32_t *)(visit->order + room);
-    visit->distinct = langid_walk(self, view.buf, view.len, visit->order, visit->count);
+    visit->distinct = langid_walk(self, view.buf, view.len, visit->order, visit->count, (int32_t *)(visit->count + room));
     PyBuffer_Release(&view);
     return 0;
 }
@@ -1280,11 +1486,18 @@ static inline uint32_t half_to_float_bits(uint16_t h) {
 }
 
 #ifdef __SSE2__
-/* Eight halves at once, when all eight are normal numbers (the model's are): 0, touching nothing, when one is not. */
-static inline int normal_halves_to_floats(const uint16_t *half, uint32_t *out) {
+/* Whether the eight halves are all normal numbers (the model's are), whose float32 bits are a shift and an add. */
+static inline int halves_are_normal(__m128i h) {
     const __m128i zero = _mm_setzero_si128(), all_ones = _mm_set1_epi16(0x7c00);
-    __m128i h = _mm_loadu_si128((const __m128i *)half), exp = _mm_and_si128(h, all_ones);
-    if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi16(exp, zero), _mm_cmpeq_epi16(exp, all_ones))))
+    __m128i exp = _mm_and_si128(h, all_ones);
+    return !_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi16(exp, zero), _mm_cmpeq_epi16(exp, all_ones)));
+}
+
+/* Eight halves at once, when all eight are normal numbers: 0, touching nothing, when one is not. */
+static inline int normal_halves_to_floats(const uint16_t *half, uint32_t *out) {
+    const __m128i zero = _mm_setzero_si128();
+    __m128i h = _mm_loadu_si128((const __m128i *)half);
+    if (!halves_are_normal(h))
         return 0;
     __m128i words[2] = {_mm_unpacklo_epi16(h, zero), _mm_unpackhi_epi16(h, zero)};
     for (int w = 0; w < 2; w++) {
@@ -1296,8 +1509,41 @@ static inline int normal_halves_to_floats(const uint16_t *half, uint32_t *out) {
 }
 #endif
 
-/* n halves to float32 bits: eight at a time where SSE2 is there, else (and for the odd ones) one by one. */
+#ifdef LANGID_F16C
+/* halves_to_floats with F16C's conversion (vcvtph2ps) of each eight that are normal numbers: exact, every half being
+ * a float (it would quiet a signalling NaN, which numpy keeps: hence the same check as SSE2's), and the last eight
+ * overlap the ones before where n is not a multiple of 8. features() over 2,000 generated articles: 1.9x fewer
+ * instructions than with the SSE2 path (callgrind), 0.85x the time. */
+__attribute__((target("avx,f16c"))) static void halves_to_floats_f16c(const uint16_t *half, uint32_t *out, Py_ssize_t n) {
+    Py_ssize_t j = 0;
+    for (; n >= 8 && j < n; j += 8) {
+        if (j + 8 > n)
+            j = n - 8; /* the same bits again for the ones converted already */
+        __m128i h = _mm_loadu_si128((const __m128i *)(half + j));
+        if (halves_are_normal(h))
+            _mm256_storeu_ps((float *)(out + j), _mm256_cvtph_ps(h));
+        else
+            for (int i = 0; i < 8; i++)
+                out[j + i] = half_to_float_bits(half[j + i]);
+    }
+    for (; j < n; j++) /* n < 8 */
+        out[j] = half_to_float_bits(half[j]);
+}
+
+static int has_f16c = -1; /* whether the CPU (and the OS, for AVX's registers) has F16C; -1: not asked yet */
+#endif
+
+/* n halves to float32 bits: with F16C where the CPU has it, else eight at a time where SSE2 is there, else (and for
+ * the odd ones) one by one. */
 static void halves_to_floats(const uint16_t *half, uint32_t *out, Py_ssize_t n) {
+#ifdef LANGID_F16C
+    if (has_f16c < 0)
+        has_f16c = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+    if (has_f16c) {
+        halves_to_floats_f16c(half, out, n);
+        return;
+    }
+#endif
     Py_ssize_t j = 0;
 #ifdef __SSE2__
     for (; j + 8 <= n; j += 8)
@@ -1356,7 +1602,12 @@ static PyObject *langid_states(LangidDFA *self, void *closure) {
 }
 
 static PyObject *langid_nbytes(LangidDFA *self, void *closure) {
-    return PyLong_FromSize_t(sizeof(uint32_t) * ((size_t)self->n_states * 2 + (size_t)self->n_features));
+    return PyLong_FromSize_t(self->table_bytes + sizeof(LangidState) * self->n_walked +
+                             sizeof(uint32_t) * (size_t)(self->n_features ? self->n_features : 1));
+}
+
+static PyObject *langid_compact_get(LangidDFA *self, void *closure) {
+    return PyBool_FromLong(self->table != NULL);
 }
 
 static PyMethodDef langid_methods[] = {
@@ -1367,13 +1618,16 @@ static PyMethodDef langid_methods[] = {
 
 static PyGetSetDef langid_getset[] = {
     {"states", (getter)langid_states, NULL, "the DFA's number of states", NULL},
-    {"nbytes", (getter)langid_nbytes, NULL, "the bytes this object allocated (nextmove is shared, not copied)", NULL},
+    {"nbytes", (getter)langid_nbytes, NULL, "the bytes this object allocated (the compact table included)", NULL},
+    {"compact", (getter)langid_compact_get, NULL,
+     "whether the walk reads its own 16-bit table (nextmove copied and released), not nextmove in place", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
 PyDoc_STRVAR(langid_doc, "LangidDFA(nextmove, rowbase, output)\n--\n\n"
-                         "py3langid's byte DFA, from an identifier's tk_nextmove (shared: a flat buffer of 2- or\n"
-                         "4-byte unsigned ints), _rowbase and tk_output (copied and checked).");
+                         "py3langid's byte DFA, from an identifier's tk_nextmove (a flat buffer of 2- or 4-byte\n"
+                         "unsigned ints: copied into a 16-bit table where the DFA fits one, else held and read in\n"
+                         "place), _rowbase and tk_output (copied and checked).");
 
 static PyTypeObject LangidDFAType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "ingest.extract._scan.LangidDFA",
@@ -1413,11 +1667,11 @@ PyMODINIT_FUNC PyInit__scan(void) {
     PyObject *module = PyModule_Create(&scan_module);
     if (!module)
         return NULL;
-    /* what native.py asks for: a build older than the Python beside it is not used (2: Scanner's hit=; 3: LangidDFA;
-     * 4: mentions) */
+    /* what native.py asks for: a build older than the Python beside it is not used (2: Scanner's hit=;
+     * 3: LangidDFA; 4: its compact table; 5: mentions) */
     if (PyModule_AddObjectRef(module, "Scanner", (PyObject *)&ScannerType) < 0 ||
         PyModule_AddObjectRef(module, "LangidDFA", (PyObject *)&LangidDFAType) < 0 ||
-        PyModule_AddIntConstant(module, "API", 4) < 0) {
+        PyModule_AddIntConstant(module, "API", 5) < 0) {
         Py_DECREF(module);
         return NULL;
     }

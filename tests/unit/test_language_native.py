@@ -2,7 +2,9 @@
 
 Where the extension is built, `language._identifier()` is py3langid's LanguageIdentifier with
 `_raw_score`'s walk and float16 rows done in C. Its scores must be py3langid's, bit for bit: the
-reference is py3langid's own LanguageIdentifier over the same model arrays. Texts: the eval set,
+reference is py3langid's own LanguageIdentifier over the same model file. Both of the C walks are
+held to it: the compact one (its own 16-bit table, the model's) and the wide one (nextmove read in
+place, for DFAs the 16 bits cannot hold, made here by moving the model's rows). Texts: the eval set,
 the sample feeds, hypothesis (empty, ASCII, upper case, Cyrillic, CJK, emoji, combining marks, lone
 surrogates, raw bytes that are not UTF-8). The private structure relied on is pinned below, so
 a new py3langid fails here first; the fallback (DEFNEWS_NATIVE=0) must detect the same.
@@ -51,10 +53,9 @@ def native_id() -> LanguageIdentifier:
 
 
 @pytest.fixture(scope="module")
-def pure_id(native_id: LanguageIdentifier) -> LanguageIdentifier:
-    """py3langid's own class on the same model arrays (shared, not loaded twice)."""
-    n = native_id
-    return LanguageIdentifier(n.nb_ptc, n.nb_pc, n.nb_classes, n.tk_nextmove, n.tk_output, norm_probs=True, tk_row=n.tk_row)
+def pure_id() -> LanguageIdentifier:
+    """py3langid's own class on the same model, loaded again: the native one let py3langid's walk tables go."""
+    return LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
 
 
 def _same(native_id: LanguageIdentifier, pure_id: LanguageIdentifier, text: str | bytes) -> None:
@@ -159,16 +160,48 @@ def test_the_py3langid_relied_on_is_the_locked_one() -> None:
         function = langid.visit_counts if name == "visit_counts" else getattr(LanguageIdentifier, name.split(".")[1])
         assert hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16] == digest, name
     assert {"tk_nextmove", "_rowbase", "tk_output", "nb_ptc", "nb_pc"} <= set(LanguageIdentifier.__slots__)
+    for name in ("tk_nextmove", "_rowbase", "tk_output"):  # what _NativeWalk empties: read by py3langid's walk alone
+        assert _readers(name) == {"__init__", "_raw_score"}, name
 
 
-def test_the_model_arrays_are_as_the_c_code_reads_them(native_id: LanguageIdentifier) -> None:
-    assert isinstance(native_id.tk_nextmove, array) and native_id.tk_nextmove.typecode in "HI"
-    assert native_id._rowbase == [row << 8 for row in native_id.tk_row]
+def _readers(name: str) -> set[str]:
+    """The functions of LanguageIdentifier whose source names `name`."""
+    functions = {key: getattr(item, "__func__", getattr(item, "fget", item)) for key, item in vars(LanguageIdentifier).items()}
+    return {key for key, function in functions.items() if inspect.isfunction(function) and name in inspect.getsource(function)}
+
+
+def test_the_model_arrays_are_as_the_c_code_reads_them(native_id: LanguageIdentifier, pure_id: LanguageIdentifier) -> None:
+    assert isinstance(pure_id.tk_nextmove, array) and pure_id.tk_nextmove.typecode in "HI"
+    assert pure_id._rowbase == [row << 8 for row in pure_id.tk_row]  # rows at multiples of 256, as the compact walk needs
     assert native_id.nb_ptc.dtype == np.float16 and native_id.nb_ptc.flags.c_contiguous
-    assert native_id._dfa.states == len(native_id.tk_output)
-    with pytest.raises(BufferError):  # shared, not copied: the C object holds the array's buffer
-        native_id.tk_nextmove.append(0)
-    assert native_id._dfa.nbytes < 2_000_000  # rowbase, output and the counters; the 39 MB table is not copied
+    assert native_id._dfa.states == len(pure_id.tk_output) > 65_535  # more states than 16 bits, fewer targets per byte
+    assert native_id._dfa.compact
+    assert len(native_id.tk_nextmove) == len(native_id._rowbase) == len(native_id.tk_output) == 0  # py3langid's went
+    assert native_id._dfa.nbytes < 24_000_000  # the 16-bit table (19.6 MB in whole huge pages), states and counters
+
+
+def test_the_compact_and_the_wide_walk_meet_the_same_features(native_id: LanguageIdentifier, pure_id: LanguageIdentifier) -> None:
+    """The model's DFA with every row moved 128 entries on: the same walk, which the compact table cannot hold."""
+    nm = pure_id.tk_nextmove
+    moved = array(nm.typecode, bytes(128 * nm.itemsize)) + nm
+    wide = native.LangidDFA(moved, [at + 128 for at in pure_id._rowbase], pure_id.tk_output)
+    assert not wide.compact and wide.states == native_id._dfa.states
+    with pytest.raises(BufferError):  # read in place: the C object holds the array's buffer
+        moved.append(0)
+    for text in [*_eval_texts(), "", " ", "\x00" * 50, "🚀" * 50]:
+        encoded = pure_id._encode(text)
+        assert wide.features(encoded, pure_id.nb_ptc) == native_id._dfa.features(encoded, pure_id.nb_ptc)
+
+
+@pytest.mark.parametrize("n", [65_535, 65_536])
+def test_a_byte_with_more_targets_than_16_bits_takes_the_wide_walk(n: int) -> None:
+    """n states in a ring, every byte moving on to the next: each byte has n targets."""
+    moves = array("I", np.repeat((np.arange(n, dtype=np.uint32) + 1) % n, 256).tobytes())
+    rowbase, output = [state << 8 for state in range(n)], [state % 5 - 1 for state in range(n)]
+    dfa = native.LangidDFA(moves, rowbase, output)
+    assert dfa.compact is (n <= 65_535)
+    data = bytes(range(256)) * 300  # round the ring and on
+    assert list(dfa.counts(data).items()) == list((visit_counts(moves, rowbase, output, data) or {}).items())
 
 
 def _byte_dfa() -> native.LangidDFA:
@@ -176,11 +209,46 @@ def _byte_dfa() -> native.LangidDFA:
     return native.LangidDFA(array("I", range(1, 257)), [0] * 257, [-1, *range(256)])
 
 
-def test_every_float16_converts_as_numpy_converts_it() -> None:
-    halves = np.arange(1 << 16, dtype=np.uint16).view(np.float16).reshape(256, 256)  # NaNs, infinities, subnormals
-    counts, rows = _byte_dfa().features(bytes(range(256)), halves)
-    assert rows == halves.astype(np.float32).tobytes()
-    assert counts == np.ones(256, np.float32).tobytes()
+def _run_dfa(cap: int) -> tuple[array[int], list[int], list[int]]:
+    """A DFA whose state k is a run of k "a" bytes so far (k at most cap), meeting feature k - 1 there."""
+    moves = array("I", bytes(4 * 256 * (cap + 1)))
+    for k in range(cap + 1):
+        moves[(k << 8) + ord("a")] = min(k + 1, cap)
+    return moves, [k << 8 for k in range(cap + 1)], [k - 1 for k in range(cap + 1)]
+
+
+_RUNS = st.lists(st.tuples(st.sampled_from([b"a", b"b"]), st.integers(1, 50)), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([6, 8, 9, 12, 40]), _RUNS.map(lambda runs: b"".join(byte * n for byte, n in runs)))
+def test_the_side_by_side_walks_are_one_walk(cap: int, data: bytes) -> None:
+    """The compact walk cuts a long text into stretches, each walked from the start a few bytes early: runs of "a"
+    longer than that leave such a walk in the wrong state, which is found and walked again."""
+    moves, rowbase, output = _run_dfa(cap)
+    dfa = native.LangidDFA(moves, rowbase, output)
+    assert dfa.compact
+    assert list(dfa.counts(data).items()) == list((visit_counts(moves, rowbase, output, data) or {}).items())
+
+
+def test_the_compact_walk_lets_nextmove_go() -> None:
+    moves = array("I", range(1, 257))
+    dfa = native.LangidDFA(moves, [0] * 257, [-1, *range(256)])
+    assert dfa.compact
+    moves.append(0)  # not held: the walk reads its own copy
+    assert dfa.counts(b"ab") == {97: 1, 98: 1}
+
+
+@pytest.mark.parametrize("width", [256, 142, 13, 8, 7, 1])  # 142 languages in the model; eight at a time, and the rest
+def test_every_float16_converts_as_numpy_converts_it(width: int) -> None:
+    every = np.arange(1 << 16, dtype=np.uint16).view(np.float16)  # NaNs (signalling too), infinities, subnormals
+    for start in range(0, every.size, 256 * width):
+        halves = np.zeros(256 * width, np.float16)
+        chunk = every[start : start + halves.size]
+        halves[: chunk.size] = chunk
+        counts, rows = _byte_dfa().features(bytes(range(256)), halves.reshape(256, width))
+        assert rows == halves.astype(np.float32).tobytes()
+        assert counts == np.ones(256, np.float32).tobytes()
 
 
 @settings(max_examples=200, deadline=None)
