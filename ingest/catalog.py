@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -41,6 +42,12 @@ def _feed(raw: dict[str, Any], index: int) -> Feed:
     url = _expand(str(raw["url"]), f"{where} ({feed_id})")
     if not url.startswith(("http://", "https://")):
         raise CatalogError(f"{where} ({feed_id}): url must be http(s), got {url!r}")
+    try:
+        host = urlsplit(url).hostname  # what the fetcher splits to group feeds by host
+    except ValueError as exc:
+        raise CatalogError(f"{where} ({feed_id}): url {url!r} is not a URL: {exc}") from None
+    if not host:
+        raise CatalogError(f"{where} ({feed_id}): url {url!r} has no host")
     poll = raw.get("poll_minutes")
     return Feed(
         id=feed_id,

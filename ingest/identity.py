@@ -32,14 +32,29 @@ class NoIdentity(ValueError):
 
 
 def _http_link(entry: RawEntry, base: str | None) -> str | None:
+    for candidate in (entry.link, entry.guid if _looks_like_url(entry.guid) else None):
+        if candidate and (link := _absolute_http(candidate.strip(), base)):
+            return link
+    return None
+
+
+def _absolute_http(candidate: str, base: str | None) -> str | None:
+    """The canonical absolute http(s) URL of a link (a relative one resolved against `base`), or None.
+
+    A link urllib cannot split ("http://[::1/x", an unclosed IPv6 host) is no link: its entry is
+    quarantined with the others that have none, instead of failing the whole payload. A base it
+    cannot split leaves absolute links as they are."""
     from ingest.normalize import canonical_url
 
-    for candidate in (entry.link, entry.guid if _looks_like_url(entry.guid) else None):
-        if candidate:
-            absolute = urljoin(base or "", candidate.strip())
-            if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).netloc:
-                return canonical_url(absolute)
-    return None
+    try:
+        absolute = urljoin(base or "", candidate)
+    except ValueError:  # the base (the feed's own link) is the broken one: an absolute link still stands
+        absolute = candidate
+    try:
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    return canonical_url(absolute) if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _looks_like_url(value: str | None) -> bool:

@@ -36,3 +36,9 @@ def test_unset_variable_and_duplicates_are_clear_errors(tmp_path: Path, monkeypa
     bad.write_text("feeds:\n  - {id: 'Bad Id', url: 'https://a.example/', publisher: P}\n")
     with pytest.raises(CatalogError, match="slug"):
         load_catalog(bad)
+    bad.write_text("feeds:\n  - {id: a, url: 'http://[::1/feed', publisher: P}\n")
+    with pytest.raises(CatalogError, match="is not a URL: Invalid IPv6 URL"):
+        load_catalog(bad)  # the fetcher's split of it failed every feed of the run
+    bad.write_text("feeds:\n  - {id: a, url: 'https:///feed', publisher: P}\n")
+    with pytest.raises(CatalogError, match="has no host"):
+        load_catalog(bad)

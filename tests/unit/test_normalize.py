@@ -96,6 +96,19 @@ def test_an_entry_without_a_usable_link_has_no_identity() -> None:
         assert isinstance(ident, NoIdentity) and "no usable http(s) link" in str(ident)
 
 
+def test_a_link_urllib_cannot_split_is_no_link_and_fails_nothing_else() -> None:
+    """An unclosed IPv6 host made urljoin raise, and the whole payload (every other entry) failed with it."""
+    entries = [_entry(link="http://[::1/x", title="broken"), _entry(link="https://a.example/ok", title="fine"),
+               _entry(link="http://[::1/y", guid="https://a.example/by-guid", title="guid")]  # fmt: skip
+    broken, fine, by_guid = assign(entries, "f", "https://a.example/")
+    assert isinstance(broken, NoIdentity) and "no usable http(s) link" in str(broken)
+    assert isinstance(fine, Identity) and fine.url == "https://a.example/ok"
+    assert isinstance(by_guid, Identity) and by_guid.url == "https://a.example/by-guid"
+    absolute, relative = assign([_entry(link="https://a.example/abs"), _entry(link="/rel")], "f", "http://[::1")
+    assert isinstance(absolute, Identity) and absolute.url == "https://a.example/abs"  # a broken base: the feed's link
+    assert isinstance(relative, NoIdentity)
+
+
 def test_a_permalink_guid_serves_as_the_link() -> None:
     (ident,) = assign([_entry(guid="https://a.example/story?utm_medium=rss")], "f", None)
     assert isinstance(ident, Identity) and ident.url == "https://a.example/story"
