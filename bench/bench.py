@@ -311,6 +311,13 @@ insert into raw.article_texts (article_id, text, text_method)
 select {aid}, 'Historical article ' || i || '. ' || repeat(md5(i::varchar) || ' ', 30), 'feed' from range({rows}) r(i);
 insert into raw.sightings
 select article_id, feed_id, first_seen_at, last_seen_at, 1 from raw.articles where feed_id like 'hist-feed-%';
+insert into raw.story_signatures (article_id, story_id, published_at, signature, title_numbers)
+select article_id, story_id, published_at, list_transform(range(64), lambda x: hash(article_id, x)),
+    regexp_extract(title, '[0-9]+')
+from raw.articles where feed_id like 'hist-feed-%';
+insert into raw.story_bands (band_key, article_id)
+select (hash(article_id, b) >> 1)::bigint, article_id from raw.articles cross join range(16) r(b)
+where feed_id like 'hist-feed-%';
 create temp table _actors as select row_number() over () - 1 as k, actor_id, name from raw.actors;
 create temp table _topics as select row_number() over () - 1 as k, topic_id, name from raw.topics;
 insert into raw.mentions (article_id, kind, entity_id, field, start_offset, end_offset, surface, extractor_version,
@@ -329,7 +336,8 @@ checkpoint;
 
 
 def prefill(settings: Settings, rows: int, end: date) -> float:
-    """`rows` synthetic articles over the 365 days before `end`: texts, 12 mentions each, sightings; bulk SQL, no Python rows."""
+    """`rows` synthetic articles over the 365 days before `end`: texts, 12 mentions each, sightings, story signatures
+    and their 16 bands (what a micro-batch's story clustering searches); bulk SQL, no Python rows."""
     span = 365 * 86_400
     first = datetime(end.year, end.month, end.day, tzinfo=UTC) - timedelta(seconds=span)
     gaz = load_gazetteer()
@@ -388,7 +396,8 @@ def bench_microbatches(root: Path, history: int, out: dict[str, Any]) -> None:
     out.update(microbatch_1m_history_s=round(t["ingest_s"] + t["dbt_s"], 3), microbatch_1m_history_breakdown_s=t,
                microbatch_history_rows=history,
                microbatch_history_first_build_s=round(out_t["first_build"], 3), microbatch_entries=1000,
-               microbatch_history_tables=["articles", "article_texts", "mentions", "sightings", "feeds"])  # fmt: skip
+               microbatch_history_tables=["articles", "article_texts", "mentions", "sightings", "story_signatures",
+                                          "story_bands", "feeds"])  # fmt: skip
 
 
 # --------------------------------------------------------------------------- memory at scale
