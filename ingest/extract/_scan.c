@@ -993,8 +993,10 @@ static int mention_of(PyObject *hit, PyObject *kept, PyObject *article_id, PyObj
     int status = -1;
     if (!entity)
         goto done;
-    PyObject *ids = PyDict_GetItemWithError(kept, kind); /* borrowed */
+    /* held, not borrowed: `in` runs the entity's __hash__ and __eq__, which can change kept and free its ids */
+    PyObject *ids = Py_XNewRef(PyDict_GetItemWithError(kept, kind));
     int keep = ids ? PySequence_Contains(ids, entity) : (PyErr_Occurred() ? -1 : 0);
+    Py_XDECREF(ids);
     if (keep <= 0) {
         status = keep;
         goto done;
