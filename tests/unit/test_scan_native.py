@@ -327,6 +327,25 @@ def test_mentions_holds_the_kept_ids_it_looks_in() -> None:
     assert (done.returncode, done.stdout) == (0, "ok\n"), done.stderr[-2000:]
 
 
+def test_mentions_reads_a_pattern_in_the_reference_order() -> None:
+    """entity_id, then kind (as `_mentions_python` does): a pattern that cannot give either raises the same error."""
+    from ingest.extract import _scan
+
+    class Unreadable:
+        @property
+        def kind(self) -> str:
+            raise KeyError("kind")
+
+        @property
+        def entity_id(self) -> str:
+            raise ValueError("entity_id")
+
+    hits = [Hit(Unreadable(), 0, 4)]
+    for make in (_mentions_python, _scan.mentions):
+        with pytest.raises(ValueError, match="entity_id"):
+            make(hits, {"actor": set()}, "a", "body", 10, Mention)
+
+
 def test_native_is_the_api_this_python_expects() -> None:
     from ingest.extract import _scan, native
 
