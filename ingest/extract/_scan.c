@@ -996,13 +996,16 @@ static int mention_of(PyObject *hit, PyObject *kept, PyObject *article_id, PyObj
         return -1;
     }
     PyObject *pattern = PyTuple_GET_ITEM(hit, 0), *start = PyTuple_GET_ITEM(hit, 1), *end = PyTuple_GET_ITEM(hit, 2);
-    PyObject *kind = PyObject_GetAttr(pattern, KIND), *entity = kind ? PyObject_GetAttr(pattern, ENTITY_ID) : NULL;
+    /* entity_id, then kind: the order `_mentions_python` reads them in, so a pattern that fails fails the same */
+    PyObject *entity = PyObject_GetAttr(pattern, ENTITY_ID), *kind = entity ? PyObject_GetAttr(pattern, KIND) : NULL;
     PyObject *surface = NULL, *salience = NULL, *made = NULL;
     int status = -1;
-    if (!entity)
+    if (!kind)
         goto done;
-    PyObject *ids = PyDict_GetItemWithError(kept, kind); /* borrowed */
+    /* held, not borrowed: `in` runs the entity's __hash__ and __eq__, which can change kept and free its ids */
+    PyObject *ids = Py_XNewRef(PyDict_GetItemWithError(kept, kind));
     int keep = ids ? PySequence_Contains(ids, entity) : (PyErr_Occurred() ? -1 : 0);
+    Py_XDECREF(ids);
     if (keep <= 0) {
         status = keep;
         goto done;

@@ -298,6 +298,54 @@ def test_mentions_refuses_what_it_cannot_read() -> None:
         _scan.mentions([hit], kept, "a", "title", 0)
 
 
+def test_mentions_holds_the_kept_ids_it_looks_in() -> None:
+    """kept[kind] is borrowed from the dict; the `in` that follows runs the entity's __hash__ (and __eq__), which
+    can empty the dict and free the set while it is being searched. In a subprocess under the debug allocator
+    (freed memory overwritten): a use after free crashes it or finds the entity in what is not its set."""
+    script = (
+        "from ingest.extract import _mentions_python, _scan\n"
+        "from ingest.extract.matcher import Hit\n"
+        "from ingest.models import Mention\n"
+        "class Pattern:\n"
+        "    def __init__(self, kind, entity_id): self.kind, self.entity_id, self.surface = kind, entity_id, 'S'\n"
+        "class Clearing(str):\n"
+        "    def __hash__(self):\n"
+        "        kept.clear()  # the dict held the only reference to kept['actor']\n"
+        "        return str.__hash__(self)\n"
+        "    __eq__ = str.__eq__\n"
+        "for ids in ({'other'}, dict.fromkeys(['other']), {'x'}, dict.fromkeys(['x'])):\n"
+        "    for field, size in (('title', 0), ('body', 100)):\n"
+        "        kept = {'actor': type(ids)(ids)}  # a copy: the dict's reference is its only one\n"
+        "        hits = [Hit(Pattern('actor', Clearing('x')), 3, 5)]\n"
+        "        made = _scan.mentions(hits, kept, 'a', field, size, Mention)\n"
+        "        kept = {'actor': type(ids)(ids)}\n"
+        "        assert made == _mentions_python(hits, kept, 'a', field, size), (ids, made)\n"
+        "print('ok')\n"
+    )
+    env = {**os.environ, "PYTHONMALLOC": "debug"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, "ok\n"), done.stderr[-2000:]
+
+
+def test_mentions_reads_a_pattern_in_the_reference_order() -> None:
+    """entity_id, then kind (as `_mentions_python` does): a pattern that cannot give either raises the same error."""
+    from ingest.extract import _scan
+
+    class Unreadable:
+        @property
+        def kind(self) -> str:
+            raise KeyError("kind")
+
+        @property
+        def entity_id(self) -> str:
+            raise ValueError("entity_id")
+
+    hits = [Hit(Unreadable(), 0, 4)]
+    for make in (_mentions_python, _scan.mentions):
+        with pytest.raises(ValueError, match="entity_id"):
+            make(hits, {"actor": set()}, "a", "body", 10, Mention)
+
+
 def test_native_is_the_api_this_python_expects() -> None:
     from ingest.extract import _scan, native
 
