@@ -57,8 +57,9 @@ def parse_loose_date(text: str | None) -> tuple[datetime | None, bool]:
         return None, False
     try:
         parsed = dateutil_parser.parse(_english(text), fuzzy=False, tzinfos=ZONES)
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC), True
+        # a zone of 24 hours or more ("-2400"), or a UTC time past year 9999 or before year 1, is no date either
+        return parsed.astimezone(UTC), False
     except (ValueError, OverflowError, TypeError):
         return None, False
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC), True
-    return parsed.astimezone(UTC), False

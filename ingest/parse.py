@@ -18,6 +18,7 @@ import calendar
 import gzip
 import io
 import logging
+import re
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -111,8 +112,21 @@ def parse_feed(body: bytes, content_type: str | None = None, max_bytes: int = 15
     return _parse_feedparser(body, content_type, declined)
 
 
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _surrogate_ref(match: re.Match[bytes]) -> bytes:
+    digits = match.group(1)
+    code = int(digits[1:], 16) if digits[:1] in b"xX" else int(digits)
+    return b"&#xFFFD;" if 0xD800 <= code <= 0xDFFF else match.group(0)
+
+
 def _parse_feedparser(body: bytes, content_type: str | None, declined: str | None) -> ParsedFeed:
     headers = {"content-type": content_type} if content_type else {}
+    if b"&#" in body:
+        # feedparser's loose parser encodes a character reference to a lone surrogate ("&#xD800;") as UTF-8 and
+        # raises: one such title cost every entry of the body. It becomes U+FFFD, as an HTML parser reads it.
+        body = _CHARREF.sub(_surrogate_ref, body)
     try:
         result = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
     except Exception as exc:  # feedparser's loose parser can crash on hostile markup

@@ -102,14 +102,27 @@ def publisher_hint_s(result: FetchResult, ttl_s: int | None, now: datetime) -> i
 def feed_ttl_s(ttl: str | None, sy_period: str | None, sy_frequency: str | None) -> int | None:
     """RSS `<ttl>` (minutes) or `sy:updatePeriod` / `sy:updateFrequency`, in seconds."""
     values = []
-    if ttl and ttl.strip().isdigit():
-        values.append(int(ttl) * 60)
+    minutes = _whole(ttl)
+    if minutes is not None:
+        values.append(minutes * 60)
     period = SY_PERIOD_S.get((sy_period or "").strip().lower())
     if period:
-        digits = (sy_frequency or "").strip()
-        frequency = int(digits) if digits.isdigit() and int(digits) > 0 else 1
-        values.append(period // frequency)
+        values.append(period // (_whole(sy_frequency) or 1))
     return max(values) if values else None
+
+
+def _whole(text: str | None) -> int | None:
+    """A whole number written in decimal digits (any script's: int() reads them), else None.
+
+    Not `str.isdigit`: it passes "²" and "①", which int() refuses, and a publisher's "<ttl>²</ttl>"
+    failed the whole payload. Past int()'s 4,300 digits it is no number either."""
+    digits = (text or "").strip()
+    if not digits.isdecimal():
+        return None
+    try:
+        return int(digits)
+    except ValueError:
+        return None
 
 
 def _clamp(seconds: float, floor: int = MIN_INTERVAL_S) -> int:

@@ -139,6 +139,13 @@ def test_non_rfc_dates_are_read(raw: str, expected: datetime, flag: str | None) 
     assert resolve_date(None, FETCHED, raw) == (expected, flag)
 
 
+@pytest.mark.parametrize("raw", ["9999-12-31T23:59:59-23:59", "Sun, 31 Dec 9999 23:59:59 -2400", "0001-01-01T00:00:00+00:01"])
+def test_a_date_that_has_no_utc_time_is_missing_not_a_crash(raw: str) -> None:
+    """dateutil read these, then astimezone(UTC) raised (OverflowError past year 9999 or before year 1, ValueError
+    for a 24-hour zone) outside parse_loose_date's try, and the whole payload failed in process_payload."""
+    assert resolve_date(None, FETCHED, raw) == (FETCHED, "missing")
+
+
 def test_language_hint_normalised_and_overridden_only_on_a_clear_mismatch() -> None:
     italian = (
         "Il ministro della difesa ha incontrato gli alleati della NATO per discutere del sostegno all'Ucraina e delle spese."

@@ -127,3 +127,11 @@ def test_an_unknown_datetime_element_is_not_taken_for_the_converted_date() -> No
 def test_a_utf8_byte_order_mark_with_a_latin1_declaration_is_left_to_feedparser() -> None:
     body = b'\xef\xbb\xbf<?xml version="1.0" encoding="iso-8859-1"?>' + RSS.split(b"?>", 1)[1]
     assert parse_feed(body).parser == "feedparser"
+
+
+def test_a_character_reference_to_a_lone_surrogate_costs_only_its_own_text() -> None:
+    """ "&#xD800;" is not well-formed (feedparser reads the body); feedparser's charref handler raised
+    UnicodeEncodeError on it, and the whole body became a parse error, every entry lost."""
+    body = RSS.replace(b"<title>One</title>", b"<title>&#xD800;One &#55296;</title>")
+    parsed = parse_feed(body, "application/rss+xml")
+    assert parsed.parser == "feedparser" and [e.title for e in parsed.entries] == ["\ufffdOne \ufffd", "Two"]

@@ -115,6 +115,15 @@ def test_interval_adapts_to_new_entries_and_publisher_hints() -> None:
     assert seconds_until("garbage", NOW) is None
 
 
+def test_a_ttl_or_update_frequency_that_is_no_whole_number_is_no_hint() -> None:
+    """A ttl of "²" passed str.isdigit, int() refused it, and the ValueError failed the whole payload (process_payload)."""
+    assert feed_ttl_s("²", None, None) is None and feed_ttl_s("9" * 5000, None, None) is None  # past int()'s digits
+    assert feed_ttl_s(" \u0663\u0660 ", None, None) == 1800  # Arabic-Indic digits are digits
+    assert feed_ttl_s("-1", None, None) is None and feed_ttl_s("1e9", None, None) is None
+    assert feed_ttl_s(None, "hourly", "²") == 3600 and feed_ttl_s(None, "hourly", "0") == 3600
+    assert feed_ttl_s("abc", "daily", "-2") == DAY_S
+
+
 def test_catalog_poll_minutes_overrides_the_adaptive_interval() -> None:
     fixed = Feed(id="f", url=FEED.url, publisher="A", poll_minutes=45)
     state = next_state(fixed, None, result(cache_control="max-age=86400", sha256="s"), Observation(seen_share=1.0), NOW)
