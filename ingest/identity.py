@@ -41,7 +41,7 @@ def _http_link(entry: RawEntry, base: str | None) -> str | None:
 def _absolute_http(candidate: str, base: str | None) -> str | None:
     """The canonical absolute http(s) URL of a link (a relative one resolved against `base`), or None.
 
-    A link urllib cannot split ("http://[::1/x", an unclosed IPv6 host) is no link: its entry is
+    A link urllib cannot split ("http://[::1/x", an unclosed IPv6 host, a port of 99999) is no link: its entry is
     quarantined with the others that have none, instead of failing the whole payload. A base it
     cannot split leaves absolute links as they are."""
     from ingest.normalize import canonical_url
@@ -52,6 +52,7 @@ def _absolute_http(candidate: str, base: str | None) -> str | None:
         absolute = candidate
     try:
         parts = urlsplit(absolute)
+        _ = parts.port  # a port urllib cannot read ("99999", "abc"): no address to fetch or key on
     except ValueError:
         return None
     return canonical_url(absolute) if parts.scheme in ("http", "https") and parts.netloc else None

@@ -99,9 +99,12 @@ def test_an_entry_without_a_usable_link_has_no_identity() -> None:
 def test_a_link_urllib_cannot_split_is_no_link_and_fails_nothing_else() -> None:
     """An unclosed IPv6 host made urljoin raise, and the whole payload (every other entry) failed with it."""
     entries = [_entry(link="http://[::1/x", title="broken"), _entry(link="https://a.example/ok", title="fine"),
-               _entry(link="http://[::1/y", guid="https://a.example/by-guid", title="guid")]  # fmt: skip
-    broken, fine, by_guid = assign(entries, "f", "https://a.example/")
+               _entry(link="http://[::1/y", guid="https://a.example/by-guid", title="guid"),
+               _entry(link="http://a.example:99999/x", title="port"),
+               _entry(link="http://a.example:abc/x", title="port")]  # fmt: skip
+    broken, fine, by_guid, *bad_ports = assign(entries, "f", "https://a.example/")
     assert isinstance(broken, NoIdentity) and "no usable http(s) link" in str(broken)
+    assert all(isinstance(i, NoIdentity) for i in bad_ports)  # they passed the suite's URL shape, and loaded
     assert isinstance(fine, Identity) and fine.url == "https://a.example/ok"
     assert isinstance(by_guid, Identity) and by_guid.url == "https://a.example/by-guid"
     absolute, relative = assign([_entry(link="https://a.example/abs"), _entry(link="/rel")], "f", "http://[::1")
