@@ -735,6 +735,20 @@ static int is_capital(Py_UCS4 c) {
     return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDE) || (c >= 0x400 && c <= 0x42F);
 }
 
+/* The first capital at or after i, or size. Most text is Latin-1 (one byte a code point): read it as bytes
+ * there, without PyUnicode_READ's switch on the kind at every code point, the loop's whole cost. */
+static Py_ssize_t next_capital(int kind, const void *data, Py_ssize_t size, Py_ssize_t i) {
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *text = data;
+        while (i < size && !is_capital(text[i]))
+            i++;
+        return i;
+    }
+    while (i < size && !is_capital(PyUnicode_READ(kind, data, i)))
+        i++;
+    return i;
+}
+
 static int is_word_char(Py_UCS4 c) {
     if (c < ASCII) /* most text: str.isalnum's ASCII letters and digits, without the Unicode database's call */
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '\'' || c == '-';
@@ -921,11 +935,7 @@ static PyObject *find_candidates(PyObject *module, PyObject *const *args, Py_ssi
     int kind = PyUnicode_KIND(job.text);
     const void *data = PyUnicode_DATA(job.text);
     Py_ssize_t size = PyUnicode_GET_LENGTH(job.text);
-    for (Py_ssize_t i = 0; i < size;) {
-        if (!is_capital(PyUnicode_READ(kind, data, i))) {
-            i++;
-            continue;
-        }
+    for (Py_ssize_t i = next_capital(kind, data, size, 0); i < size; i = next_capital(kind, data, size, i)) {
         Py_ssize_t end = read_run(links, kind, data, size, i, &words);
         if (end == -2 || (end >= 0 && name_run(&job, &words) < 0)) {
             Py_CLEAR(job.names);
