@@ -135,15 +135,40 @@ def bench_normalise(parsed: list[ParsedFeed], bodies: list[bytes], out: dict[str
     return articles
 
 
+FIVE_KB = 5_000
+
+
+def five_kb(articles: list[Article]) -> list[tuple[str, str, str]]:
+    """(id, title, text) of 5 KB each (issue #5's unit): consecutive bodies joined, cut at the last space before
+    5,000 bytes of title and text; the generator's articles are 300-800 words, 3.5 KB on average."""
+    docs, title, text = [], "", ""
+    for article in articles:
+        title, text = title or article.title, f"{text}\n{article.text}" if text else article.text
+        room = FIVE_KB - len(title.encode())
+        if len(text.encode()) >= room:
+            cut = text.encode()[:room].decode(errors="ignore")
+            docs.append((f"5kb-{len(docs)}", title, cut[: cut.rfind(" ")] if " " in cut else cut))
+            title, text = "", ""
+    return docs
+
+
 def bench_extract(articles: list[Article], out: dict[str, Any]) -> None:
+    """`extract` on the normalised articles, then on the same text in articles of 5 KB, in turn."""
     gaz = load_gazetteer()
     extract(gaz, "warm-up", "NATO", "Poland and the Taiwan Strait")  # builds the automaton outside the clock
     t: dict[str, float] = {}
     with clock(t, "extract"):
         mentions = sum(len(extract(gaz, a.article_id, a.title, a.text).mentions) for a in articles)
     megabytes = sum(len(a.title.encode()) + len(a.text.encode()) for a in articles) / 1e6
+    docs = five_kb(articles)
+    size = sum(len(title.encode()) + len(text.encode()) for _, title, text in docs) / max(len(docs), 1)
+    with clock(t, "extract_5kb"):
+        for doc in docs:
+            extract(gaz, *doc)
     out.update(extract_docs_per_s=rate(len(articles), t["extract"]), extract_mb_per_s=round(megabytes / t["extract"], 3),
-               extract_mentions=mentions, extract_native=native_available(gaz))  # fmt: skip
+               extract_mentions=mentions, extract_native=native_available(gaz),
+               extract_5kb_docs_per_s=rate(len(docs), t["extract_5kb"]), extract_5kb_docs=len(docs),
+               extract_5kb_mean_bytes=round(size))  # fmt: skip
 
 
 def bench_validate(gx_dir: Path, articles: list[Article], out: dict[str, Any]) -> None:
