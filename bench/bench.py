@@ -144,9 +144,9 @@ def five_kb(articles: list[Article]) -> list[tuple[str, str, str]]:
     docs, title, text = [], "", ""
     for article in articles:
         title, text = title or article.title, f"{text}\n{article.text}" if text else article.text
-        room = FIVE_KB - len(title.encode())
-        if len(text.encode()) >= room:
-            cut = text.encode()[:room].decode(errors="ignore")
+        room, encoded = FIVE_KB - len(title.encode()), text.encode()
+        if len(encoded) >= room:
+            cut = encoded[:room].decode(errors="ignore")
             docs.append((f"5kb-{len(docs)}", title, cut[: cut.rfind(" ")] if " " in cut else cut))
             title, text = "", ""
     return docs
