@@ -48,6 +48,12 @@
 #define LANGID_F16C
 #endif
 
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 #define ASCII 128
 #define CAPITAL_SIGMA 0x3A3
 #define DENSE_DEPTH 3 /* states this deep or shallower get a full ASCII transition row */
@@ -489,7 +495,7 @@ static int push(Candidates *list, Py_ssize_t start, Py_ssize_t end, int32_t patt
 }
 
 /* The candidates of one key occurrence text[start:end]; -1 with an exception set on error. */
-static int consider(Scanner *self, PyObject *text, int kind, const void *data, Py_ssize_t size, Py_ssize_t start,
+static ALWAYS_INLINE int consider(Scanner *self, PyObject *text, int kind, const void *data, Py_ssize_t size, Py_ssize_t start,
                     Py_ssize_t end, int32_t key, Candidates *out) {
     if (start > 0 && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, start - 1)))
         return 0;
@@ -555,10 +561,22 @@ static PyObject *make_index_hit(const Candidate *c) {
     return hit;
 }
 
+/* Sorts candidates by candidate_order. The scan pushes them by end, and at one end longest first, so they are
+ * in start order already but where keys overlap: an insertion sort moves only those, where qsort (a merge sort
+ * in glibc, with its copies) was a fifth of the scan's instructions. The order is total, so the result is qsort's. */
+static void sort_candidates(Candidate *items, Py_ssize_t size) {
+    for (Py_ssize_t i = 1; i < size; i++) {
+        Candidate c = items[i];
+        Py_ssize_t j = i;
+        for (; j > 0 && candidate_order(&items[j - 1], &c) > 0; j--)
+            items[j] = items[j - 1];
+        items[j] = c;
+    }
+}
+
 /* The kept hits, in text order: as (start, end, pattern index), or as the scanner's hit type. */
 static PyObject *select_hits(const Scanner *self, Candidates *found) {
-    if (found->size > 1)
-        qsort(found->items, (size_t)found->size, sizeof(Candidate), candidate_order);
+    sort_candidates(found->items, found->size);
     PyObject *hits = PyList_New(0);
     if (!hits)
         return NULL;
@@ -584,6 +602,40 @@ static PyObject *select_hits(const Scanner *self, Candidates *found) {
 static inline Py_UCS4 fold_hi(Py_UCS4 c) {
     Py_UCS4 lower[3];
     return _PyUnicode_ToLowerFull(c, lower) == 1 ? lower[0] : c;
+}
+
+/* The automaton over the text (read folded from fdata, which is data unless `folded`), pushing each key
+ * occurrence's candidates; -1 with an exception set on error. Inlined per storage kind by scanner_scan. */
+static ALWAYS_INLINE int scan_text(Scanner *self, PyObject *text, const int kind, const void *data, const int fkind,
+                                   const void *fdata, Py_ssize_t size, const int folded, Candidates *found) {
+    const uint32_t *delta = self->delta;
+    const int32_t *term = self->term, *dict_link = self->dict_link;
+    const uint8_t *has_out = self->has_out;
+    const size_t width = (size_t)self->width;
+    const int32_t n_dense = self->n_dense;
+    int32_t s = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_UCS4 c = PyUnicode_READ(fkind, fdata, i);
+        if (c < ASCII && s < n_dense) {
+            uint32_t next = delta[(size_t)s * width + self->scan_cls[c]];
+            s = (int32_t)(next >> 1);
+            if (!(next & 1))
+                continue;
+        } else {
+            if (c < ASCII)
+                s = step_deep(self, s, c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c, self->scan_cls[c]);
+            else
+                s = step_hi(self, s, folded ? c : fold_hi(c));
+            if (!has_out[s])
+                continue;
+        }
+        for (int32_t t = term[s] >= 0 ? s : dict_link[s]; t >= 0; t = dict_link[t]) {
+            int32_t key = term[t];
+            if (consider(self, text, kind, data, size, i + 1 - self->key_len[key], i + 1, key, found) < 0)
+                return -1;
+        }
+    }
+    return 0;
 }
 
 PyDoc_STRVAR(scan_doc, "scan(text, /)\n--\n\n"
@@ -612,38 +664,23 @@ static PyObject *scanner_scan(Scanner *self, PyObject *text) {
             }
         }
     }
-    int kind = PyUnicode_KIND(text), fkind = folded ? PyUnicode_KIND(folded) : kind;
-    const void *data = PyUnicode_DATA(text), *fdata = folded ? PyUnicode_DATA(folded) : data;
-    const uint32_t *delta = self->delta;
-    const int32_t *term = self->term, *dict_link = self->dict_link;
-    const uint8_t *has_out = self->has_out;
-    const size_t width = (size_t)self->width;
-    const int32_t n_dense = self->n_dense;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
     Candidates found = {NULL, 0, 0};
-    int32_t s = 0;
-    for (Py_ssize_t i = 0; i < size; i++) {
-        Py_UCS4 c = PyUnicode_READ(fkind, fdata, i);
-        if (c < ASCII && s < n_dense) {
-            uint32_t next = delta[(size_t)s * width + self->scan_cls[c]];
-            s = (int32_t)(next >> 1);
-            if (!(next & 1))
-                continue;
-        } else {
-            if (c < ASCII)
-                s = step_deep(self, s, c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c, self->scan_cls[c]);
-            else
-                s = step_hi(self, s, folded ? c : fold_hi(c));
-            if (!has_out[s])
-                continue;
-        }
-        for (int32_t t = term[s] >= 0 ? s : dict_link[s]; t >= 0; t = dict_link[t]) {
-            int32_t key = term[t];
-            if (consider(self, text, kind, data, size, i + 1 - self->key_len[key], i + 1, key, &found) < 0) {
-                PyMem_Free(found.items);
-                Py_XDECREF(folded);
-                return NULL;
-            }
-        }
+    int failed;
+    /* one copy of the loop per storage kind, so PyUnicode_READ is a plain array read in each */
+    if (folded)
+        failed = scan_text(self, text, kind, data, PyUnicode_KIND(folded), PyUnicode_DATA(folded), size, 1, &found);
+    else if (kind == PyUnicode_1BYTE_KIND)
+        failed = scan_text(self, text, PyUnicode_1BYTE_KIND, data, PyUnicode_1BYTE_KIND, data, size, 0, &found);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        failed = scan_text(self, text, PyUnicode_2BYTE_KIND, data, PyUnicode_2BYTE_KIND, data, size, 0, &found);
+    else
+        failed = scan_text(self, text, PyUnicode_4BYTE_KIND, data, PyUnicode_4BYTE_KIND, data, size, 0, &found);
+    if (failed) {
+        PyMem_Free(found.items);
+        Py_XDECREF(folded);
+        return NULL;
     }
     Py_XDECREF(folded);
     PyObject *hits = select_hits(self, &found);
@@ -731,22 +768,57 @@ typedef struct {
     Py_ssize_t size, capacity;
 } Words;
 
-static int is_capital(Py_UCS4 c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDE) || (c >= 0x400 && c <= 0x42F);
+/* Latin-1's capitals as a table, A-Z and À-Þ but × (one read a code point where the ranges were four tests) */
+static const uint8_t LATIN1_CAPITAL[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static inline int is_capital(Py_UCS4 c) {
+    return c < 256 ? LATIN1_CAPITAL[c] : (c >= 0x400 && c <= 0x42F); /* and Cyrillic's, Ѐ-Я */
 }
 
-/* The first capital at or after i, or size. Most text is Latin-1 (one byte a code point): read it as bytes
- * there, without PyUnicode_READ's switch on the kind at every code point, the loop's whole cost. */
+/* `while (i < size && test(code point at i)) i++; return i;` over text stored as `kind`, one loop per storage
+ * kind: PyUnicode_READ's switch on the kind at every code point was these loops' whole cost. */
+#define ADVANCE_WHILE(test, kind, data, size, i)                                                                 \
+    do {                                                                                                          \
+        if ((kind) == PyUnicode_1BYTE_KIND) {                                                                     \
+            const Py_UCS1 *text_ = (data);                                                                        \
+            while ((i) < (size) && test(text_[i]))                                                                \
+                (i)++;                                                                                            \
+        } else if ((kind) == PyUnicode_2BYTE_KIND) {                                                              \
+            const Py_UCS2 *text_ = (data);                                                                        \
+            while ((i) < (size) && test(text_[i]))                                                                \
+                (i)++;                                                                                            \
+        } else {                                                                                                  \
+            const Py_UCS4 *text_ = (data);                                                                        \
+            while ((i) < (size) && test(text_[i]))                                                                \
+                (i)++;                                                                                            \
+        }                                                                                                         \
+        return (i);                                                                                               \
+    } while (0)
+
+static inline int is_not_capital(Py_UCS4 c) {
+    return !is_capital(c);
+}
+
+/* The first capital at or after i, or size. */
 static Py_ssize_t next_capital(int kind, const void *data, Py_ssize_t size, Py_ssize_t i) {
-    if (kind == PyUnicode_1BYTE_KIND) {
-        const Py_UCS1 *text = data;
-        while (i < size && !is_capital(text[i]))
-            i++;
-        return i;
-    }
-    while (i < size && !is_capital(PyUnicode_READ(kind, data, i)))
-        i++;
-    return i;
+    ADVANCE_WHILE(is_not_capital, kind, data, size, i);
 }
 
 static int is_word_char(Py_UCS4 c) {
@@ -760,9 +832,7 @@ static int is_blank(Py_UCS4 c) {
 }
 
 static Py_ssize_t word_end(int kind, const void *data, Py_ssize_t size, Py_ssize_t i) {
-    while (i < size && is_word_char(PyUnicode_READ(kind, data, i)))
-        i++;
-    return i;
+    ADVANCE_WHILE(is_word_char, kind, data, size, i);
 }
 
 static Py_ssize_t skip_blanks(int kind, const void *data, Py_ssize_t size, Py_ssize_t i) {
