@@ -16,9 +16,11 @@ of the instructions.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from ingest.extract.matcher import Hit
@@ -60,18 +62,33 @@ class Quote:
     speaker_actor_id: str | None
 
 
+# The hits come in text order (by start), so the two lookups below bisect to the hits that can qualify: a hit
+# inside [start, end) starts there, and one that ends by `offset` starts before it. Walking every hit from the
+# first was half of find_quotes' time on 5 KB articles.
+_START = itemgetter(1)  # Hit.start
+
+
 def _actor_in(hits: list[Hit], start: int, end: int, confirmed: AbstractSet[str]) -> str | None:
-    for hit in hits:
-        inside = hit.pattern.kind == "actor" and start <= hit.start and hit.end <= end
-        if inside and (not hit.pattern.contextual or hit.pattern.entity_id in confirmed):
-            return hit.pattern.entity_id
+    """The first actor hit inside text[start:end] (a short form only where confirmed)."""
+    for at in range(bisect_left(hits, start, key=_START), len(hits)):
+        hit = hits[at]
+        if hit.start >= end:
+            break
+        pattern = hit.pattern
+        if pattern.kind == "actor" and hit.end <= end and (not pattern.contextual or pattern.entity_id in confirmed):
+            return pattern.entity_id
     return None
 
 
 def _last_person_before(hits: list[Hit], offset: int, persons: AbstractSet[str], confirmed: AbstractSet[str]) -> str | None:
-    earlier = [h for h in hits if h.pattern.kind == "actor" and h.end <= offset and h.pattern.entity_id in persons
-               and (not h.pattern.contextual or h.pattern.entity_id in confirmed)]  # fmt: skip
-    return earlier[-1].pattern.entity_id if earlier else None
+    """The last person hit that ends by `offset` (a short form only where confirmed)."""
+    for at in range(bisect_left(hits, offset, key=_START) - 1, -1, -1):
+        hit = hits[at]
+        pattern = hit.pattern
+        if (pattern.kind == "actor" and hit.end <= offset and pattern.entity_id in persons
+                and (not pattern.contextual or pattern.entity_id in confirmed)):  # fmt: skip
+            return pattern.entity_id
+    return None
 
 
 def _quote_at(text: str, mark: int) -> Quoted | None:

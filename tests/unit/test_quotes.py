@@ -1,4 +1,5 @@
-"""`find_quotes` against the three regular expressions it stands for, run as plain regex searches.
+"""`find_quotes` against the three regular expressions it stands for, run as plain regex searches, with the
+speaker's actor looked up by a walk over every hit.
 
 `find_quotes` visits only the quote marks of a text (see `ingest.extract.quotes`); the reference
 below is the searches themselves (`AFTER.finditer`, `VERB_QUOTE.search` from a moving position,
@@ -29,8 +30,6 @@ from ingest.extract.quotes import (
     SPEAKER_REACH,
     VERB_QUOTE,
     Quote,
-    _actor_in,
-    _last_person_before,
     _quote_at,
     find_quotes,
 )
@@ -41,6 +40,22 @@ from ingest.parse import parse_feed
 ROOT = Path(__file__).resolve().parents[2]
 GAZ = load_gazetteer()
 PERSONS = frozenset(a.id for a in GAZ.actors if a.type == "person")
+
+
+def _actor_in(hits: list[Hit], start: int, end: int, confirmed: AbstractSet[str]) -> str | None:
+    """The first actor hit inside [start, end), by a walk over every hit (the module bisects)."""
+    for hit in hits:
+        inside = hit.pattern.kind == "actor" and start <= hit.start and hit.end <= end
+        if inside and (not hit.pattern.contextual or hit.pattern.entity_id in confirmed):
+            return hit.pattern.entity_id
+    return None
+
+
+def _last_person_before(hits: list[Hit], offset: int, persons: AbstractSet[str], confirmed: AbstractSet[str]) -> str | None:
+    """The last person hit ending by offset, by a walk over every hit (the module bisects)."""
+    earlier = [h for h in hits if h.pattern.kind == "actor" and h.end <= offset and h.pattern.entity_id in persons
+               and (not h.pattern.contextual or h.pattern.entity_id in confirmed)]  # fmt: skip
+    return earlier[-1].pattern.entity_id if earlier else None
 
 
 def reference_quotes(text: str, hits: list[Hit], persons: AbstractSet[str], confirmed: AbstractSet[str]) -> list[Quote]:
