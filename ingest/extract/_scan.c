@@ -14,7 +14,9 @@
  *     others by _PyUnicode_ToLowerFull, what str.lower uses), except in a text with a capital
  *     sigma, whose lower case depends on its neighbours: it asks the `fold` callable, `_fold` itself;
  *   - a hit counts only at word boundaries of the original text: the code points around it are
- *     not alphanumeric (Py_UNICODE_ISALNUM is what str.isalnum tests on one character);
+ *     not alphanumeric (Py_UNICODE_ISALNUM is what str.isalnum tests on one character), or that
+ *     code point or the hit's own one at that edge is of a script written without spaces
+ *     (`unspaced`, matcher.UNSPACED: Chinese, Japanese kana, Thai, ...);
  *   - a case-sensitive pattern counts only where the original text equals its surface;
  *   - a guarded pattern ("Chad", "Jordan") is asked of the `guard` callable, the Python
  *     function itself (`matcher._beside_a_name`): it is rare, so it stays exact by construction;
@@ -494,12 +496,24 @@ static int push(Candidates *list, Py_ssize_t start, Py_ssize_t end, int32_t patt
     return 0;
 }
 
+/* Whether c is of a script written without spaces between words: matcher.UNSPACED, range for range. */
+static inline int unspaced(Py_UCS4 c) {
+    return (c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1000 && c <= 0x109F) || (c >= 0x1780 && c <= 0x17FF) ||
+           (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x323AF);
+}
+
+/* matcher._joined: whether a hit's edge runs on into the code point outside it (no word boundary there). */
+static inline int joined(Py_UCS4 outside, Py_UCS4 inside) {
+    return Py_UNICODE_ISALNUM(outside) && !unspaced(outside) && !unspaced(inside);
+}
+
 /* The candidates of one key occurrence text[start:end]; -1 with an exception set on error. */
 static ALWAYS_INLINE int consider(Scanner *self, PyObject *text, int kind, const void *data, Py_ssize_t size, Py_ssize_t start,
                     Py_ssize_t end, int32_t key, Candidates *out) {
-    if (start > 0 && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, start - 1)))
+    if (start > 0 && joined(PyUnicode_READ(kind, data, start - 1), PyUnicode_READ(kind, data, start)))
         return 0;
-    if (end < size && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, end)))
+    if (end < size && joined(PyUnicode_READ(kind, data, end), PyUnicode_READ(kind, data, end - 1)))
         return 0;
     for (int32_t at = self->key_first[key]; at < self->key_first[key + 1]; at++) {
         int32_t p = self->key_pats[at];

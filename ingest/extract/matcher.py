@@ -2,7 +2,10 @@
 
 Cost stays flat as the gazetteer grows. Actor aliases match case-sensitively ("US" is not
 "us"), topic keywords case-insensitively; both only at word boundaries (Unicode-aware: "Tusk"
-is not found in "Tusków"); overlapping matches resolve leftmost-longest within each lane
+is not found in "Tusków"). Scripts written without spaces between words (Chinese, Japanese kana,
+Thai, Lao, Khmer, Burmese) have no boundary to find: where the character inside a hit's edge or
+the one outside it is of such a script, the edge is a boundary ("美国国防部" names 美国, "NATO成员国"
+names NATO). Overlapping matches resolve leftmost-longest within each lane
 (actors, topics). Two kinds of pattern exist only to win that contest and vanish: places that
 contain an actor's name ("South China Sea" is not China) in the actor lane, and negative cues
 ("nuclear-powered") in the topic lane.
@@ -81,6 +84,30 @@ def build_automaton(gaz: Gazetteer) -> ahocorasick.Automaton:
     return automaton
 
 
+# code point ranges of the scripts written without spaces between words (_scan.c has the same list)
+UNSPACED = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3400, 0x4DBF),  # CJK Unified Ideographs Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+    (0x20000, 0x323AF),  # CJK Unified Ideographs Extensions B-H, Compatibility Supplement
+)
+
+
+def _unspaced(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in UNSPACED)
+
+
+def _joined(outside: str, inside: str) -> bool:
+    """Whether a hit's edge runs on into the next character: a word goes on (`outside` is alphanumeric), in a
+    script that separates its words by spaces (neither character is of one that does not)."""
+    return outside.isalnum() and not _unspaced(outside) and not _unspaced(inside)
+
+
 def _name_word(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and word[1:].islower()
 
@@ -132,7 +159,7 @@ def find_hits_python(gaz: Gazetteer, text: str) -> list[Hit]:
     candidates: list[tuple[int, int, Pattern]] = []  # (start, end, pattern); Hits are made for the kept ones only
     for end_index, (length, patterns) in build_automaton(gaz).iter(_fold(text)):
         start, end = end_index - length + 1, end_index + 1
-        if (start > 0 and text[start - 1].isalnum()) or (end < size and text[end].isalnum()):
+        if (start > 0 and _joined(text[start - 1], text[start])) or (end < size and _joined(text[end], text[end - 1])):
             continue  # not at a word boundary
         for pattern in patterns:
             if pattern.case_sensitive and text[start:end] != pattern.surface:

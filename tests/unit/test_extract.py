@@ -133,6 +133,9 @@ def test_gazetteer_covers_the_contract_names() -> None:
         ("Michael Jordan and Jordan Bardella spoke.", set(), {"Jordan"}),
         ("King Abdullah of Jordan met the envoy.", {"Jordan"}, set()),
         ("Chad Daniels reported from Ohio.", set(), {"Chad"}),
+        ("美国国防部长表示，北约成员国应增加国防开支。", {"United States", "NATO"}, set()),  # no spaces between words
+        ("NATO成员国与俄罗斯的关系", {"NATO", "Russia"}, set()),
+        ("Chinaware, Russians-only and NATOs are not names.", set(), {"China", "NATO"}),
         ("French troops left Chad last year.", {"Chad"}, set()),
         ("Türkiye and Turkey's neighbours met.", {"Turkey"}, set()),
         ("Russia's and China's envoys; the Russia-Ukraine war; US-China talks.",

@@ -122,6 +122,8 @@ def test_every_surface_alone_in_its_cases_and_glued_to_letters() -> None:
         "NATO\u0301 Russia\u0308 NATO",  # combining marks are not alphanumeric
         "NATO² Russia½ ٣NATO",  # numeric characters are
         "北约 中国 台湾 习近平 NATO 🚀 Россия и НАТО",
+        "美国国防部长表示北约成员国应增加开支，NATO成员国和俄罗斯x中国2中国",  # no spaces: Chinese has no word boundaries
+        "กNATOก カNATOカ 𠀀中国𠀀 中国a a中国 Chinaware",  # Thai, katakana, Extension B beside aliases
         "nuclear-powered submarine and nuclear weapons",
         "\n\t NATO\r\nRussia\u2028Ukraine",
     ],
@@ -137,7 +139,8 @@ _PIECES = st.one_of(
     st.sampled_from(_SURFACES).map(str.lower),
     st.sampled_from(["Chad", "Jordan", "Georgia", "Daniels", "Michael", "River", "the", "of", "said", "Mr", "A"]),
     st.sampled_from([" ", "  ", ". ", ", ", '"', "(", ")", "-", "'", "\n", ": ", "; ", "!", "?", "…"]),
-    st.sampled_from(["İ", "Σ", "ς", "K", "ß", "ǅ", "\u0301", "\u0308", "é", "Ω", "²", "٣", "北", "约", "Я", "ё", "🚀", "\u200b"]),
+    st.sampled_from(["İ", "Σ", "ς", "K", "ß", "ǅ", "\u0301", "\u0308", "é", "Ω", "²", "٣", "北", "约", "Я", "ё", "🚀", "\u200b",
+                     "国", "成员", "ก", "カ", "ー", "𠀀", "\u3000", "。"]),  # fmt: skip
     st.text(max_size=4),
 )
 
