@@ -16,7 +16,8 @@
  *   - a hit counts only at word boundaries of the original text: the code points around it are
  *     not alphanumeric (Py_UNICODE_ISALNUM is what str.isalnum tests on one character), or that
  *     code point or the hit's own one at that edge is of a script written without spaces
- *     (`unspaced`, matcher.UNSPACED: Chinese, Japanese kana, Thai, ...);
+ *     (`unspaced`, matcher.UNSPACED: Chinese, Japanese kana, Thai, ...); an Arabic hit may also
+ *     start after one or two Arabic proclitic letters that start a word (`opens`, matcher._opens);
  *   - a case-sensitive pattern counts only where the original text equals its surface;
  *   - a guarded pattern ("Chad", "Jordan") is asked of the `guard` callable, the Python
  *     function itself (`matcher._beside_a_name`): it is rare, so it stays exact by construction;
@@ -508,10 +509,32 @@ static inline int joined(Py_UCS4 outside, Py_UCS4 inside) {
     return Py_UNICODE_ISALNUM(outside) && !unspaced(outside) && !unspaced(inside);
 }
 
+static inline int arabic_proclitic(Py_UCS4 c) { /* matcher.ARABIC_PROCLITICS: و ف ب ل ك */
+    return c == 0x0648 || c == 0x0641 || c == 0x0628 || c == 0x0644 || c == 0x0643;
+}
+
+/* matcher._opens: whether a hit may start at `start`, a word boundary or one or two Arabic proclitics after one. */
+static inline int opens(int kind, const void *data, Py_ssize_t start) {
+    if (start == 0)
+        return 1;
+    Py_UCS4 first = PyUnicode_READ(kind, data, start);
+    if (!joined(PyUnicode_READ(kind, data, start - 1), first))
+        return 1;
+    if (first < 0x0600 || first > 0x06FF)
+        return 0;
+    for (Py_ssize_t at = start - 1; at >= start - 2; at--) {
+        if (at < 0 || !arabic_proclitic(PyUnicode_READ(kind, data, at)))
+            return 0;
+        if (at == 0 || !Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, at - 1)))
+            return 1;
+    }
+    return 0;
+}
+
 /* The candidates of one key occurrence text[start:end]; -1 with an exception set on error. */
 static ALWAYS_INLINE int consider(Scanner *self, PyObject *text, int kind, const void *data, Py_ssize_t size, Py_ssize_t start,
                     Py_ssize_t end, int32_t key, Candidates *out) {
-    if (start > 0 && joined(PyUnicode_READ(kind, data, start - 1), PyUnicode_READ(kind, data, start)))
+    if (!opens(kind, data, start))
         return 0;
     if (end < size && joined(PyUnicode_READ(kind, data, end), PyUnicode_READ(kind, data, end - 1)))
         return 0;

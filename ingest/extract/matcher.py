@@ -5,7 +5,9 @@ Cost stays flat as the gazetteer grows. Actor aliases match case-sensitively ("U
 is not found in "Tusków"). Scripts written without spaces between words (Chinese, Japanese kana,
 Thai, Lao, Khmer, Burmese) have no boundary to find: where the character inside a hit's edge or
 the one outside it is of such a script, the edge is a boundary ("美国国防部" names 美国, "NATO成员国"
-names NATO). Overlapping matches resolve leftmost-longest within each lane
+names NATO). Arabic writes its one-letter proclitics (و ف ب ل ك: and, so, in, for, as) onto the next
+word, so an Arabic alias may also start after one or two of them ("وروسيا", "وبالصين"). Overlapping
+matches resolve leftmost-longest within each lane
 (actors, topics). Two kinds of pattern exist only to win that contest and vanish: places that
 contain an actor's name ("South China Sea" is not China) in the actor lane, and negative cues
 ("nuclear-powered") in the topic lane.
@@ -108,6 +110,23 @@ def _joined(outside: str, inside: str) -> bool:
     return outside.isalnum() and not _unspaced(outside) and not _unspaced(inside)
 
 
+ARABIC_PROCLITICS = frozenset("وفبلك")  # written onto the word they precede
+
+
+def _opens(text: str, start: int) -> bool:
+    """Whether a hit may start at `start`: a word boundary, or one or two Arabic proclitics after one."""
+    if start == 0 or not _joined(text[start - 1], text[start]):
+        return True
+    if not "\u0600" <= text[start] <= "\u06ff":
+        return False
+    for at in (start - 1, start - 2):
+        if at < 0 or text[at] not in ARABIC_PROCLITICS:
+            return False
+        if at == 0 or not text[at - 1].isalnum():
+            return True
+    return False
+
+
 def _name_word(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and word[1:].islower()
 
@@ -159,7 +178,7 @@ def find_hits_python(gaz: Gazetteer, text: str) -> list[Hit]:
     candidates: list[tuple[int, int, Pattern]] = []  # (start, end, pattern); Hits are made for the kept ones only
     for end_index, (length, patterns) in build_automaton(gaz).iter(_fold(text)):
         start, end = end_index - length + 1, end_index + 1
-        if (start > 0 and _joined(text[start - 1], text[start])) or (end < size and _joined(text[end], text[end - 1])):
+        if not _opens(text, start) or (end < size and _joined(text[end], text[end - 1])):
             continue  # not at a word boundary
         for pattern in patterns:
             if pattern.case_sensitive and text[start:end] != pattern.surface:

@@ -136,6 +136,8 @@ def test_gazetteer_covers_the_contract_names() -> None:
         ("美国国防部长表示，北约成员国应增加国防开支。", {"United States", "NATO"}, set()),  # no spaces between words
         ("NATO成员国与俄罗斯的关系", {"NATO", "Russia"}, set()),
         ("Chinaware, Russians-only and NATOs are not names.", set(), {"China", "NATO"}),
+        ("قالت الولايات المتحدة وروسيا إن المحادثات مع بالصين مستمرة", {"United States", "Russia", "China"}, set()),  # و ب
+        ("مروسيا", set(), {"Russia"}),  # م is no proclitic
         ("French troops left Chad last year.", {"Chad"}, set()),
         ("Türkiye and Turkey's neighbours met.", {"Turkey"}, set()),
         ("Russia's and China's envoys; the Russia-Ukraine war; US-China talks.",

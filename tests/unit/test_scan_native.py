@@ -124,6 +124,7 @@ def test_every_surface_alone_in_its_cases_and_glued_to_letters() -> None:
         "北约 中国 台湾 习近平 NATO 🚀 Россия и НАТО",
         "美国国防部长表示北约成员国应增加开支，NATO成员国和俄罗斯x中国2中国",  # no spaces: Chinese has no word boundaries
         "กNATOก カNATOカ 𠀀中国𠀀 中国a a中国 Chinaware",  # Thai, katakana, Extension B beside aliases
+        "وروسيا وبالصين بروسيا مروسيا ومروسيا وو روسيا ٣روسيا xروسيا وNATO والناتو",  # Arabic proclitics
         "nuclear-powered submarine and nuclear weapons",
         "\n\t NATO\r\nRussia\u2028Ukraine",
     ],
@@ -140,7 +141,7 @@ _PIECES = st.one_of(
     st.sampled_from(["Chad", "Jordan", "Georgia", "Daniels", "Michael", "River", "the", "of", "said", "Mr", "A"]),
     st.sampled_from([" ", "  ", ". ", ", ", '"', "(", ")", "-", "'", "\n", ": ", "; ", "!", "?", "…"]),
     st.sampled_from(["İ", "Σ", "ς", "K", "ß", "ǅ", "\u0301", "\u0308", "é", "Ω", "²", "٣", "北", "约", "Я", "ё", "🚀", "\u200b",
-                     "国", "成员", "ก", "カ", "ー", "𠀀", "\u3000", "。"]),  # fmt: skip
+                     "国", "成员", "ก", "カ", "ー", "𠀀", "\u3000", "。", "و", "ب", "ل", "م", "ال"]),  # fmt: skip
     st.text(max_size=4),
 )
 
