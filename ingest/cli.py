@@ -79,22 +79,21 @@ def cmd_ingest_files(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from ingest.extract import extract, load_gazetteer
-    from ingest.normalize import clean_text
+    from ingest.extract import load_gazetteer
+    from ingest.extract.lines import BadLine, answer, read_line
 
-    gaz = load_gazetteer()
+    gaz, bad = load_gazetteer(), 0
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
         try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"stdin line {number} is not JSON: {exc}") from exc
-        found = extract(gaz, str(doc.get("id", number)), clean_text(doc.get("title") or ""), clean_text(doc.get("text") or ""))
-        actors = [{"id": a, "name": gaz.actor(a).name, "type": gaz.actor(a).type} for a in found.actor_ids()]
-        topics = [{"id": t, "name": gaz.topic(t).name} for t in found.topic_ids()]
-        print(json.dumps({"id": doc.get("id"), "actors": actors, "topics": topics}, ensure_ascii=False), flush=True)
-    return 0
+            doc = read_line(line, number)
+        except BadLine as exc:  # reported and skipped: the lines after it are still answered
+            print(f"defnews extract: {exc}", file=sys.stderr, flush=True)
+            bad += 1
+            continue
+        print(answer(gaz, doc, number), flush=True)
+    return 1 if bad else 0
 
 
 def _date(value: str) -> datetime:

@@ -55,6 +55,17 @@ def test_extract_bad_json_is_a_one_line_error() -> None:
     assert done.stderr.count("\n") == 1 and "line 1 is not JSON" in done.stderr
 
 
+def test_extract_answers_the_lines_after_a_bad_one() -> None:
+    good = json.dumps({"id": "after", "title": "NATO", "text": "Poland"})
+    done = defnews("extract", stdin=f"not json\n[1]\n\n{good}\n")
+    assert done.returncode == 1  # some lines could not be read
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["after"]
+    assert done.stderr.splitlines() == [
+        "defnews extract: stdin line 1 is not JSON: Expecting value: line 1 column 1 (char 0)",
+        "defnews extract: stdin line 2 is not a JSON object: list",
+    ]
+
+
 @pytest.mark.slow
 def test_ingest_files_then_replay_is_idempotent(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
