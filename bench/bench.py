@@ -36,6 +36,7 @@ os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
 
 from ingest import pipeline
 from ingest.extract import extract, load_gazetteer
+from ingest.extract.lines import answer, read_line
 from ingest.extract.matcher import native_available
 from ingest.fetch import Target, fetch_targets
 from ingest.generate import generate
@@ -153,7 +154,8 @@ def five_kb(articles: list[Article]) -> list[tuple[str, str, str]]:
 
 
 def bench_extract(articles: list[Article], out: dict[str, Any]) -> None:
-    """`extract` on the normalised articles, then on the same text in articles of 5 KB, in turn."""
+    """`extract` on the normalised articles, then on the same text in articles of 5 KB, then on those as `defnews
+    extract` reads and answers them (JSON lines, text cleaned as the pipeline cleans it), in turn."""
     gaz = load_gazetteer()
     extract(gaz, "warm-up", "NATO", "Poland and the Taiwan Strait")  # builds the automaton outside the clock
     t: dict[str, float] = {}
@@ -165,10 +167,15 @@ def bench_extract(articles: list[Article], out: dict[str, Any]) -> None:
     with clock(t, "extract_5kb"):
         for doc in docs:
             extract(gaz, *doc)
+    # the same articles through `defnews extract`'s own code, JSON line in, JSON line out (no process start-up)
+    lines = [json.dumps({"id": i, "title": title, "text": text}, ensure_ascii=False) for i, title, text in docs]
+    with clock(t, "extract_cli_5kb"):
+        for number, line in enumerate(lines, start=1):
+            answer(gaz, read_line(line, number), number)
     out.update(extract_docs_per_s=rate(len(articles), t["extract"]), extract_mb_per_s=round(megabytes / t["extract"], 3),
                extract_mentions=mentions, extract_native=native_available(gaz),
                extract_5kb_docs_per_s=rate(len(docs), t["extract_5kb"]), extract_5kb_docs=len(docs),
-               extract_5kb_mean_bytes=round(size))  # fmt: skip
+               extract_5kb_mean_bytes=round(size), extract_cli_5kb_docs_per_s=rate(len(docs), t["extract_cli_5kb"]))  # fmt: skip
 
 
 def bench_validate(gx_dir: Path, articles: list[Article], out: dict[str, Any]) -> None:
