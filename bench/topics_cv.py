@@ -12,6 +12,9 @@ written into topics.yaml (`--fit`).
     .venv/bin/python bench/topics_cv.py                     # every procedure, 5 folds x 4 repeats
     .venv/bin/python bench/topics_cv.py --fit per_topic     # the values a procedure picks on all of dev
 
+It first prints dev F1 as configured, whole and by batch (old, new, blind: the dev halves of the
+batches the test split's slices are cut from).
+
 Scoring mirrors `ingest.extract._tally`: each keyword hit adds its weight (times `title_boost`
 in the title), each negative cue takes 1 away, and the topic is assigned at `min_score`.
 """
@@ -26,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.evaluate import DEFAULT_SET, split_of
+from ingest.evaluate import DEFAULT_SET, FIRST_BLIND_TEST, FIRST_NEW_TEST, split_of
 from ingest.extract import load_gazetteer
 from ingest.extract.gazetteer import DATA_DIR, Gazetteer
 from ingest.extract.matcher import find_hits
@@ -234,6 +237,15 @@ def cross_validate(docs: list[Doc], topics: list[str], prior: Params, procedure:
     return sum(scores) / len(scores), scores
 
 
+def batches(docs: list[Doc]) -> list[tuple[str, list[Doc]]]:
+    """The dev halves of the set's batches, as the test split's slices cut it: old, new and blind (the blind
+    batches' writers never saw the phrase lists, so their dev half is the closest dev view of fresh text)."""
+    number = {d.id: int("".join(c for c in d.id if c.isdigit())) for d in docs}
+    return [("old", [d for d in docs if number[d.id] < FIRST_NEW_TEST]),
+            ("new", [d for d in docs if FIRST_NEW_TEST <= number[d.id] < FIRST_BLIND_TEST]),
+            ("blind", [d for d in docs if number[d.id] >= FIRST_BLIND_TEST])]  # fmt: skip
+
+
 def loo_dropped(docs: list[Doc]) -> list[Doc]:
     return unseen_dropped(docs, [])[0]
 
@@ -259,6 +271,8 @@ def main() -> None:
     topics = [t.id for t in gaz.topics]
     prior = prior_params(gaz)
     print(f"dev: {len(docs)} articles, {gaz.version}; dev F1 as configured {f1(*counts(docs, topics, prior)):.3f}")
+    by_batch = (f"{name} ({len(part)}) {f1(*counts(part, topics, prior)):.3f}" for name, part in batches(docs))
+    print("  by batch: " + "  ".join(by_batch))
     if args.fit:
         views = {"full": docs, "unseen": loo_dropped(docs), "blend": docs + loo_dropped(docs)}
         chosen = PROCEDURES[args.fit](views[args.fit_mode], topics, prior)
