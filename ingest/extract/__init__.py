@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from ingest.extract import native
@@ -37,10 +38,20 @@ class ExtractionResult:
         return _unpickled, (tuple(mention_columns(self.mentions).values()), self.topic_scores, self.quotes, self.candidates)
 
     def actor_ids(self) -> list[str]:
-        return list(dict.fromkeys(m.entity_id for m in self.mentions if m.kind == "actor"))
+        """The actors mentioned, in the order of their first mention (title first)."""
+        return self._ids("actor")
 
     def topic_ids(self) -> list[str]:
-        return list(dict.fromkeys(m.entity_id for m in self.mentions if m.kind == "topic"))
+        """The topics assigned, in the order of their first mention (title first)."""
+        return self._ids("topic")
+
+    def _ids(self, kind: str) -> list[str]:
+        # the distinct (kind, id) pairs first, in C (map, itemgetter, dict.fromkeys): a generator over every
+        # mention, twice, was a tenth of `defnews extract`'s time on a 5 KB article
+        return [entity for k, entity in dict.fromkeys(map(_KIND_AND_ID, self.mentions)) if k == kind]
+
+
+_KIND_AND_ID = itemgetter(1, 2)  # Mention.kind, Mention.entity_id
 
 
 def _unpickled(columns: tuple[tuple[Any, ...], ...], topic_scores: tuple[tuple[str, float], ...], quotes: tuple[Quote, ...],
