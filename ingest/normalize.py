@@ -64,7 +64,6 @@ _STRAIGHTEN = {
     "\u00ad": "",
 }
 _HIDDEN = re.compile(r"(?i)<\s*(?:script|style|noscript|iframe)\b")
-_BLANKS = re.compile(r"\n\s*\n+")
 _WORDS = re.compile(r"\w+")
 _C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 
@@ -76,8 +75,9 @@ def clean_text(text: str) -> str:
         for char, straight in _STRAIGHTEN.items():
             if char in text:
                 text = text.replace(char, straight)
-    lines = (line.strip() for line in _single_spaces(text).split("\n"))
-    return _BLANKS.sub("\n", "\n".join(lines)).strip()
+    # each line stripped, the empty ones dropped: what joining the stripped lines and then collapsing every blank run
+    # (r"\n\s*\n+") and stripping the whole gives, since a stripped line is empty or has no space at either end
+    return "\n".join(filter(None, map(str.strip, _single_spaces(text).split("\n"))))
 
 
 def _single_spaces(text: str) -> str:

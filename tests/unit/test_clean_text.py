@@ -1,8 +1,9 @@
 """`clean_text` and `html_to_text` against the versions they replaced: the same output, on every text.
 
 The references below are the functions as they were: clean_text with a regex and a Python
-callback for the curly and invisible characters and a regex for the runs of blanks (now a replace
-per character present, and runs of spaces halved), html_to_text with a template for the break
+callback for the curly and invisible characters, a regex for the runs of blanks and another for
+the blank lines (now a replace per character present, runs of spaces halved, and the empty lines
+filtered out after stripping), html_to_text with a template for the break
 after a block end (now a function). Texts: hypothesis over the characters either treats specially
 (every blank, the straightened ones, combining marks for NFC, line breaks, block tags), any text,
 and the sample feeds' HTML.
