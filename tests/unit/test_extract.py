@@ -138,6 +138,13 @@ def test_gazetteer_covers_the_contract_names() -> None:
         ("Chinaware, Russians-only and NATOs are not names.", set(), {"China", "NATO"}),
         ("قالت الولايات المتحدة وروسيا إن المحادثات مع بالصين مستمرة", {"United States", "Russia", "China"}, set()),  # و ب
         ("مروسيا", set(), {"Russia"}),  # م is no proclitic
+        ("وبالصين", {"China"}, set()),  # two proclitics, و and ب
+        ("قدمت روسيا دعما للصين", {"Russia", "China"}, set()),  # ل + الصين is written للصين
+        ("وللولايات المتحدة", {"United States"}, set()),
+        # Chinese words that join across a name (非法|国际 is not 法国): blocked where listed under not_actors
+        ("各国应打击非法国际军火贸易。这是一个完美国防方案。今日本地新闻。精英国家与发展中国家", set(),
+         {"France", "United States", "Japan", "United Kingdom", "China"}),
+        ("非法国际军火流入法国。其中国防部长表示", {"France"}, {"China"}),
         ("French troops left Chad last year.", {"Chad"}, set()),
         ("Türkiye and Turkey's neighbours met.", {"Turkey"}, set()),
         ("Russia's and China's envoys; the Russia-Ukraine war; US-China talks.",
