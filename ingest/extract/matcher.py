@@ -6,7 +6,8 @@ is not found in "Tusków"). Scripts written without spaces between words (Chines
 Thai, Lao, Khmer, Burmese) have no boundary to find: where the character inside a hit's edge or
 the one outside it is of such a script, the edge is a boundary ("美国国防部" names 美国, "NATO成员国"
 names NATO). Arabic writes its one-letter proclitics (و ف ب ل ك: and, so, in, for, as) onto the next
-word, so an Arabic alias may also start after one or two of them ("وروسيا", "وبالصين"). Overlapping
+word, so an Arabic alias may also start after one or two of them ("وروسيا", "وبالصين"), and a name
+with the article is also looked for in the form it takes after ل ("للصين", to China). Overlapping
 matches resolve leftmost-longest within each lane
 (actors, topics). Two kinds of pattern exist only to win that contest and vanish: places that
 contain an actor's name ("South China Sea" is not China) in the actor lane, and negative cues
@@ -60,13 +61,25 @@ def _fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def _with_contractions(names: tuple[str, ...]) -> list[str]:
+    """The names, and after each Arabic name with the article the form it takes after the preposition ل ('to',
+    'for'), which drops the article's alif: الصين, للصين. Not when another name of the list is already that form."""
+    given = set(names)
+    contracted = ["لل" + name[2:] for name in names if name.startswith("ال") and len(name) > 2]
+    return [*names, *dict.fromkeys(form for form in contracted if form not in given)]
+
+
 def _patterns(gaz: Gazetteer) -> list[Pattern]:
     out = []
+    taken = {name for actor in gaz.actors for name in (*actor.aliases, *actor.context_aliases)} | set(gaz.not_actors)
     for actor in gaz.actors:
         guarded = set(actor.guarded_aliases)
-        out += [Pattern("actor", actor.id, s, True, guarded=s in guarded) for s in actor.aliases]
-        out += [Pattern("actor", actor.id, s, True, contextual=True) for s in actor.context_aliases]
-    out += [Pattern("not_actor", "", s, True) for s in gaz.not_actors]
+        aliases = [s for s in _with_contractions(actor.aliases) if s in actor.aliases or s not in taken]
+        context = [s for s in _with_contractions(actor.context_aliases) if s in actor.context_aliases or s not in taken]
+        out += [Pattern("actor", actor.id, s, True, guarded=s in guarded) for s in aliases]
+        out += [Pattern("actor", actor.id, s, True, contextual=True) for s in context]
+    not_actors = [s for s in _with_contractions(gaz.not_actors) if s in gaz.not_actors or s not in taken]
+    out += [Pattern("not_actor", "", s, True) for s in not_actors]
     for topic in gaz.topics:
         out += [Pattern("topic", topic.id, k, False, weight=topic.weight(k), title_weight=topic.weight(k) * topic.title_boost)
                 for k in topic.keywords]  # fmt: skip

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from ingest.extract import _mentions_python, extract, load_gazetteer
 from ingest.extract.build_native import cannot_build
 from ingest.extract.candidates import ROLES, find_candidates, find_candidates_python
-from ingest.extract.matcher import Hit, _patterns, find_hits, find_hits_python, native_available
+from ingest.extract.matcher import Hit, _joined, _opens, _patterns, find_hits, find_hits_python, native_available
 from ingest.generate import render_entry, vocabulary
 from ingest.models import Mention
 from ingest.normalize import clean_text
@@ -131,6 +131,44 @@ def test_every_surface_alone_in_its_cases_and_glued_to_letters() -> None:
 )
 def test_adversarial_cases(text: str) -> None:
     _same(text)
+
+
+@pytest.mark.parametrize(
+    ("outside", "inside", "joined"),
+    [
+        ("a", "b", True),  # Latin runs on
+        ("я", "b", True),
+        ("2", "b", True),
+        (" ", "b", False),
+        ("-", "b", False),
+        ("国", "美", False),  # Chinese: no spaces between words, so every edge may be one
+        ("x", "美", False),
+        ("美", "x", False),
+        ("ก", "N", False),  # Thai
+        ("カ", "N", False),  # katakana
+        ("𠀀", "中", False),  # CJK Extension B
+        ("한", "국", True),  # Hangul is written with spaces
+    ],
+)
+def test_which_edges_run_on(outside: str, inside: str, joined: bool) -> None:
+    assert _joined(outside, inside) is joined
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "opens"),
+    [
+        ("روسيا", 0, True),
+        (" روسيا", 1, True),
+        ("وروسيا", 1, True),  # and
+        ("وبروسيا", 2, True),  # and in
+        (" ووبروسيا", 4, False),  # three letters before it: a word
+        ("مروسيا", 1, False),  # م is no proclitic
+        ("xوروسيا", 2, False),  # the proclitic must start a word
+        ("وNATO", 1, False),  # only before an Arabic name
+    ],
+)
+def test_where_a_name_may_start(text: str, start: int, opens: bool) -> None:
+    assert _opens(text, start) is opens
 
 
 _SURFACES = sorted({p.surface for p in _patterns(GAZ)})
