@@ -29,20 +29,35 @@ def _fragments(gaz: Gazetteer) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def read_line(line: str, number: int) -> dict[str, Any]:
+    """The document on one line: a JSON object whose title and text, when present, are strings (or null)."""
     try:
         doc = json.loads(line)
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError; also a number too long to read, nesting too deep
         raise BadLine(f"stdin line {number} is not JSON: {exc}") from exc
     if not isinstance(doc, dict):
         raise BadLine(f"stdin line {number} is not a JSON object: {type(doc).__name__}")
+    for field in ("title", "text"):
+        if (value := doc.get(field)) is not None and not isinstance(value, str):
+            raise BadLine(f"stdin line {number}: {field} is not a string: {type(value).__name__}")
     return doc
 
 
 def answer(gaz: Gazetteer, doc: dict[str, Any], number: int) -> str:
     """The answer line for one document (`number` stands in for a missing id in the mentions' article id)."""
-    title, text = clean_text(str(doc.get("title") or "")), clean_text(str(doc.get("text") or ""))
-    found = extract(gaz, str(doc.get("id", number)), title, text)
+    found = extract(gaz, str(doc.get("id", number)), clean_text(doc.get("title") or ""), clean_text(doc.get("text") or ""))
     actors, topics = _fragments(gaz)
-    return (f'{{"id": {json.dumps(doc.get("id"), ensure_ascii=False)}, '
+    return (f'{{"id": {_echo(doc.get("id"))}, '
             f'"actors": [{", ".join(actors[a] for a in found.actor_ids())}], '
             f'"topics": [{", ".join(topics[t] for t in found.topic_ids())}]}}')  # fmt: skip
+
+
+def _echo(doc_id: Any) -> str:
+    """The id as JSON, as given; escaped where it holds a lone surrogate (from a \\ud800 escape), which UTF-8
+    cannot write."""
+    text = json.dumps(doc_id, ensure_ascii=False)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return json.dumps(doc_id)
+    return text

@@ -18,9 +18,7 @@ GAZ = load_gazetteer()
 
 def contract_answer(doc: dict[str, Any], number: int) -> str:
     """The answer built as the contract states it: a dict of lists of dicts, serialised by json.dumps."""
-    found = extract(
-        GAZ, str(doc.get("id", number)), clean_text(str(doc.get("title") or "")), clean_text(str(doc.get("text") or ""))
-    )
+    found = extract(GAZ, str(doc.get("id", number)), clean_text(doc.get("title") or ""), clean_text(doc.get("text") or ""))
     actors = [{"id": a, "name": GAZ.actor(a).name, "type": GAZ.actor(a).type} for a in found.actor_ids()]
     topics = [{"id": t, "name": GAZ.topic(t).name} for t in found.topic_ids()]
     return json.dumps({"id": doc.get("id"), "actors": actors, "topics": topics}, ensure_ascii=False)
@@ -44,8 +42,8 @@ def test_any_json_id_is_echoed_as_json_dumps_writes_it(doc_id: Any) -> None:
     assert json.loads(answer(GAZ, doc, 7))["id"] == doc_id
 
 
-def test_missing_or_odd_fields_are_read_as_text() -> None:
-    for doc in ({}, {"title": None, "text": None}, {"title": 2026, "text": ["NATO"]}):
+def test_missing_or_null_fields_are_empty() -> None:
+    for doc in ({}, {"title": None, "text": None}, {"id": "x", "text": ""}):
         assert answer(GAZ, doc, 3) == contract_answer(doc, 3)
     assert json.loads(answer(GAZ, {"title": "NATO"}, 3)) == {
         "id": None,
@@ -54,10 +52,27 @@ def test_missing_or_odd_fields_are_read_as_text() -> None:
     }
 
 
+def test_an_id_with_a_lone_surrogate_is_echoed_escaped() -> None:
+    doc = read_line('{"id": "\\ud800x", "title": "NATO"}', 1)
+    line = answer(GAZ, doc, 1)
+    line.encode("utf-8")  # printable
+    assert json.loads(line)["id"] == "\ud800x"
+
+
 @pytest.mark.parametrize(
     ("line", "reason"),
-    [("not json", "is not JSON"), ("[1, 2]", "is not a JSON object: list"), ('"x"', "is not a JSON object: str")],
+    [
+        ("not json", " is not JSON"),
+        ("[1, 2]", " is not a JSON object: list"),
+        ('"x"', " is not a JSON object: str"),
+        ('{"id": ' + "1" * 5000 + "}", " is not JSON: Exceeds the limit"),  # an integer too long to convert
+        ("[" * 100_000, " is not JSON"),  # nesting deeper than the decoder recurses
+        ('{"title": {"x": "NATO"}}', ": title is not a string: dict"),
+        ('{"text": true}', ": text is not a string: bool"),
+        ('{"title": 0}', ": title is not a string: int"),
+        ('{"text": ["NATO"]}', ": text is not a string: list"),
+    ],
 )
 def test_a_bad_line_is_named(line: str, reason: str) -> None:
-    with pytest.raises(BadLine, match=f"stdin line 12 {reason}"):
+    with pytest.raises(BadLine, match=f"stdin line 12{reason}"):
         read_line(line, 12)
