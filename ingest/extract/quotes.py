@@ -168,6 +168,7 @@ def _speaker_first(text: str, quotes: Marks) -> list[tuple[tuple[int, int], tupl
 
 
 def find_quotes(text: str, hits: list[Hit], persons: AbstractSet[str], confirmed: AbstractSet[str]) -> list[Quote]:
+    """The quoted statements in `text`, with their speakers; `hits` are `find_hits(text)`'s, in start order."""
     if '"' not in text:
         return []
     quotes = _quotes_at_marks(text)
