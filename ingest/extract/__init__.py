@@ -18,7 +18,7 @@ from typing import Any
 from ingest.extract import native
 from ingest.extract.candidates import find_candidates
 from ingest.extract.gazetteer import Gazetteer, load_gazetteer
-from ingest.extract.matcher import Hit, find_hits
+from ingest.extract.matcher import Hit, find_hits, native_scanner
 from ingest.extract.quotes import Quote, find_quotes
 from ingest.models import Mention, mention_columns
 
@@ -78,10 +78,27 @@ def _tally(title_hits: list[Hit], body_hits: list[Hit]) -> tuple[set[str], dict[
     return confirmed, dict(scores)
 
 
+def _hits_and_tally(gaz: Gazetteer, title: str, text: str) -> tuple[list[Hit], list[Hit], set[str], dict[str, float],
+                                                                    list[tuple[int, int]] | None]:  # fmt: skip
+    """Title and body hits, the confirmed actors, the topic scores and (in C) the body's actor-lane spans.
+
+    In C the scan tallies its kept hits as `_tally` does, title first, with the same float operations: the loop
+    over every hit in Python, and the candidate names' spans, were a sixth of extraction."""
+    scanner = native_scanner(gaz)
+    if scanner is None:
+        title_hits, body_hits = find_hits(gaz, title), find_hits(gaz, text)
+        return title_hits, body_hits, *_tally(title_hits, body_hits), None
+    confirmed: set[str] = set()
+    scores: dict[str, float] = {}
+    taken: list[tuple[int, int]] = []
+    title_hits = scanner.scan(title, True, confirmed, scores, None) if title else []
+    body_hits = scanner.scan(text, False, confirmed, scores, taken) if text else []
+    return title_hits, body_hits, confirmed, scores, taken
+
+
 def extract(gaz: Gazetteer, article_id: str, title: str, text: str) -> ExtractionResult:
     """Mentions in title and body; contextual aliases and topic scores applied per article."""
-    title_hits, body_hits = find_hits(gaz, title), find_hits(gaz, text)
-    confirmed, scores = _tally(title_hits, body_hits)
+    title_hits, body_hits, confirmed, scores, taken = _hits_and_tally(gaz, title, text)
     assigned = {t for t, score in scores.items() if score >= gaz.topic(t).min_score}
     # a hit is kept when its actor is confirmed (every full alias confirms its own) or its topic
     # assigned; blockers (places, negative cues) never are
@@ -96,7 +113,7 @@ def extract(gaz: Gazetteer, article_id: str, title: str, text: str) -> Extractio
         tuple(mentions),
         tuple(sorted((t, round(s, 3)) for t, s in scores.items() if t in assigned)),
         tuple(quotes),
-        tuple(find_candidates(text, body_hits)),
+        tuple(find_candidates(text, body_hits, taken)),
     )
 
 

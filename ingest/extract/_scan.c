@@ -58,6 +58,7 @@
 #endif
 
 #define ASCII 128
+enum { TALLY_ACTOR, TALLY_NOT_ACTOR, TALLY_TOPIC, TALLY_NEGATIVE }; /* a pattern's kind, for the tally */
 #define CAPITAL_SIGMA 0x3A3
 #define DENSE_DEPTH 3 /* states this deep or shallower get a full ASCII transition row */
 
@@ -77,6 +78,11 @@ typedef struct {
     PyObject *fold;  /* callable(text) -> str: matcher._fold, for a text with a capital sigma */
     PyTypeObject *hit; /* NULL, or the tuple subclass scan() makes its hits of: hit(payloads[index], start, end) */
     PyObject *payloads; /* a tuple, one item per pattern, when hit is set */
+    /* the tally (extract._tally) where the scanner was given one: per pattern its kind (TALLY_*), whether it is a
+     * short form, its entity id (a tuple, one str per pattern) and its weight in the body and in the title */
+    PyObject *tally_ids;
+    uint8_t *tally_kind, *contextual;
+    double *weight, *title_weight;
     int32_t n_states, n_dense, n_keys, width;
     uint8_t cls[ASCII];      /* ASCII code point -> class in 1..width-1 of the keys' code points; 0: in no key */
     uint8_t scan_cls[ASCII]; /* the class of the code point's lower case: the scan folds ASCII with it */
@@ -102,7 +108,8 @@ static void scanner_free_arrays(Scanner *self) {
                        (void **)&self->has_out,   (void **)&self->delta,    (void **)&self->root_hi,
                        (void **)&self->key_len,   (void **)&self->key_first, (void **)&self->key_pats,
                        (void **)&self->lane,      (void **)&self->guarded,  (void **)&self->surf_at,
-                       (void **)&self->surf_len,  (void **)&self->surf};
+                       (void **)&self->surf_len,  (void **)&self->surf,     (void **)&self->tally_kind,
+                       (void **)&self->contextual, (void **)&self->weight,  (void **)&self->title_weight};
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         PyMem_Free(*arrays[i]);
         *arrays[i] = NULL;
@@ -381,10 +388,62 @@ static int is_hit_type(PyObject *hit) {
     return 1;
 }
 
+/* The tally's arrays from `tally`, one (kind, entity id, contextual, weight, title weight) per pattern. */
+static int scanner_tally(Scanner *self, PyObject *tally, Py_ssize_t n) {
+    PyObject *items = PySequence_Fast(tally, "tally must be a sequence");
+    if (!items)
+        return -1;
+    int failed = -1;
+    if (PySequence_Fast_GET_SIZE(items) != n) {
+        PyErr_SetString(PyExc_ValueError, "tally must have one item per entry");
+        goto done;
+    }
+    size_t count = (size_t)(n ? n : 1);
+    self->tally_kind = PyMem_Malloc(count);
+    self->contextual = PyMem_Malloc(count);
+    self->weight = PyMem_Malloc(sizeof(double) * count);
+    self->title_weight = PyMem_Malloc(sizeof(double) * count);
+    self->tally_ids = PyTuple_New(n);
+    if (!self->tally_kind || !self->contextual || !self->weight || !self->title_weight) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (!self->tally_ids)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(items, i);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 5 || !PyUnicode_Check(PyTuple_GET_ITEM(item, 1))) {
+            PyErr_Format(PyExc_TypeError, "tally item %zd: (kind, entity id: str, contextual, weight, title weight)", i);
+            goto done;
+        }
+        long kind = PyLong_AsLong(PyTuple_GET_ITEM(item, 0));
+        int contextual = PyObject_IsTrue(PyTuple_GET_ITEM(item, 2));
+        double weight = PyFloat_AsDouble(PyTuple_GET_ITEM(item, 3)), title_weight = PyFloat_AsDouble(PyTuple_GET_ITEM(item, 4));
+        if (PyErr_Occurred() || contextual < 0)
+            goto done;
+        if (kind < TALLY_ACTOR || kind > TALLY_NEGATIVE) {
+            PyErr_Format(PyExc_ValueError, "tally item %zd: kind must be 0 to 3", i);
+            goto done;
+        }
+        self->tally_kind[i] = (uint8_t)kind;
+        self->contextual[i] = (uint8_t)contextual;
+        self->weight[i] = weight;
+        self->title_weight[i] = title_weight;
+        PyTuple_SET_ITEM(self->tally_ids, i, Py_NewRef(PyTuple_GET_ITEM(item, 1)));
+    }
+    failed = 0;
+done:
+    Py_DECREF(items);
+    if (failed)
+        Py_CLEAR(self->tally_ids); /* a scanner without a tally refuses scan's tally arguments */
+    return failed;
+}
+
 static PyObject *scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
-    static char *keywords[] = {"entries", "guard", "fold", "hit", "payloads", NULL};
-    PyObject *entries, *guard, *fold, *hit = Py_None, *payloads = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|$OO:Scanner", keywords, &entries, &guard, &fold, &hit, &payloads))
+    static char *keywords[] = {"entries", "guard", "fold", "hit", "payloads", "tally", NULL};
+    PyObject *entries, *guard, *fold, *hit = Py_None, *payloads = Py_None, *tally = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|$OOO:Scanner", keywords, &entries, &guard, &fold, &hit, &payloads,
+                                     &tally))
         return NULL;
     if (!PyCallable_Check(guard) || !PyCallable_Check(fold)) {
         PyErr_SetString(PyExc_TypeError, "guard and fold must be callable");
@@ -452,7 +511,7 @@ static PyObject *scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
              self->key_first && self->key_pats && self->lane && self->guarded && self->surf_at && self->surf_len && self->surf;
     if (!ok)
         PyErr_NoMemory();
-    if (!ok || scanner_insert(self, items, n) < 0 || scanner_link(self) < 0) {
+    if (!ok || scanner_insert(self, items, n) < 0 || scanner_link(self) < 0 || (tally != Py_None && scanner_tally(self, tally, n) < 0)) {
         Py_DECREF(items);
         Py_DECREF(self);
         return NULL;
@@ -611,8 +670,51 @@ static void sort_candidates(Candidate *items, Py_ssize_t size) {
     }
 }
 
-/* The kept hits, in text order: as (start, end, pattern index), or as the scanner's hit type. */
-static PyObject *select_hits(const Scanner *self, Candidates *found) {
+/* What scan(text, in_title, confirmed, scores, taken) adds up over the kept hits (see tally_hit). */
+typedef struct {
+    int in_title;
+    PyObject *confirmed, *scores, *taken; /* a set, a dict; a list or NULL */
+} Tally;
+
+/* extract._tally for one kept hit, in the same order and with the same float operations: a full actor name
+ * confirms its actor, a topic phrase adds its weight (its title weight in the title) to its topic's score, a
+ * negative cue takes 1 away; and, where `taken` is a list, an actor-lane hit's (start, end) is appended to it
+ * (candidates.find_candidates' spans). 0, or -1 with an exception set. */
+static int tally_hit(const Scanner *self, const Tally *tally, const Candidate *c) {
+    int32_t p = c->pattern;
+    PyObject *entity = PyTuple_GET_ITEM(self->tally_ids, p);
+    uint8_t kind = self->tally_kind[p];
+    if (kind == TALLY_ACTOR && !self->contextual[p] && PySet_Add(tally->confirmed, entity) < 0)
+        return -1;
+    if (kind == TALLY_TOPIC || kind == TALLY_NEGATIVE) {
+        PyObject *old = PyDict_GetItemWithError(tally->scores, entity); /* borrowed */
+        if (!old && PyErr_Occurred())
+            return -1;
+        double score = old ? PyFloat_AsDouble(old) : 0.0;
+        if (score == -1.0 && PyErr_Occurred())
+            return -1;
+        score = kind == TALLY_TOPIC ? score + (tally->in_title ? self->title_weight[p] : self->weight[p]) : score - 1.0;
+        PyObject *now = PyFloat_FromDouble(score);
+        if (!now || PyDict_SetItem(tally->scores, entity, now) < 0) {
+            Py_XDECREF(now);
+            return -1;
+        }
+        Py_DECREF(now);
+    }
+    if (tally->taken && self->lane[p] == 0) {
+        PyObject *span = Py_BuildValue("(nn)", c->start, c->end);
+        if (!span || PyList_Append(tally->taken, span) < 0) {
+            Py_XDECREF(span);
+            return -1;
+        }
+        Py_DECREF(span);
+    }
+    return 0;
+}
+
+/* The kept hits, in text order: as (start, end, pattern index), or as the scanner's hit type; each also tallied
+ * where `tally` is given. */
+static PyObject *select_hits(const Scanner *self, Candidates *found, const Tally *tally) {
     sort_candidates(found->items, found->size);
     PyObject *hits = PyList_New(0);
     if (!hits)
@@ -625,7 +727,7 @@ static PyObject *select_hits(const Scanner *self, Candidates *found) {
             continue;
         last_end[lane] = c->end;
         PyObject *hit = self->hit ? make_hit(self, c) : make_index_hit(c);
-        if (!hit || PyList_Append(hits, hit) < 0) {
+        if (!hit || PyList_Append(hits, hit) < 0 || (tally && tally_hit(self, tally, c) < 0)) {
             Py_XDECREF(hit);
             Py_DECREF(hits);
             return NULL;
@@ -675,14 +777,32 @@ static ALWAYS_INLINE int scan_text(Scanner *self, PyObject *text, const int kind
     return 0;
 }
 
-PyDoc_STRVAR(scan_doc, "scan(text, /)\n--\n\n"
+PyDoc_STRVAR(scan_doc, "scan(text, in_title=None, confirmed=None, scores=None, taken=None, /)\n--\n\n"
                        "The kept hits in text, in text order: (start, end, pattern index) tuples, or\n"
-                       "hit(payloads[pattern index], start, end) when the scanner was given hit and payloads.");
+                       "hit(payloads[pattern index], start, end) when the scanner was given hit and payloads.\n"
+                       "With a scanner given a tally, also extract._tally over the kept hits into confirmed (a set)\n"
+                       "and scores (a dict), in_title saying which weight a topic phrase adds, and the actor-lane\n"
+                       "hits' (start, end) appended to taken when it is a list.");
 
-static PyObject *scanner_scan(Scanner *self, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "scan(text): text must be a str");
+static PyObject *scanner_scan(Scanner *self, PyObject *const *args, Py_ssize_t nargs) {
+    if ((nargs != 1 && nargs != 5) || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "scan(text: str) or scan(text, in_title, confirmed: set, scores: dict, taken)");
         return NULL;
+    }
+    PyObject *text = args[0];
+    Tally tally = {0, NULL, NULL, NULL}, *tallying = NULL;
+    if (nargs == 5) {
+        if (!self->tally_ids || !PySet_Check(args[2]) || !PyDict_Check(args[3]) || (args[4] != Py_None && !PyList_Check(args[4]))) {
+            PyErr_SetString(PyExc_TypeError, "scan(text, in_title, confirmed, scores, taken): a scanner given a tally, "
+                                             "a set, a dict, and a list or None");
+            return NULL;
+        }
+        if ((tally.in_title = PyObject_IsTrue(args[1])) < 0)
+            return NULL;
+        tally.confirmed = args[2];
+        tally.scores = args[3];
+        tally.taken = args[4] == Py_None ? NULL : args[4];
+        tallying = &tally;
     }
     Py_ssize_t size = PyUnicode_GET_LENGTH(text);
     PyObject *folded = NULL; /* matcher._fold(text), for a text with a capital sigma only */
@@ -720,7 +840,7 @@ static PyObject *scanner_scan(Scanner *self, PyObject *text) {
         return NULL;
     }
     Py_XDECREF(folded);
-    PyObject *hits = select_hits(self, &found);
+    PyObject *hits = select_hits(self, &found, tallying);
     PyMem_Free(found.items);
     return hits;
 }
@@ -730,6 +850,7 @@ static int scanner_traverse(Scanner *self, visitproc visit, void *arg) {
     Py_VISIT(self->fold);
     Py_VISIT(self->hit);
     Py_VISIT(self->payloads);
+    Py_VISIT(self->tally_ids);
     return 0;
 }
 
@@ -738,6 +859,7 @@ static int scanner_clear(Scanner *self) {
     Py_CLEAR(self->fold);
     Py_CLEAR(self->hit);
     Py_CLEAR(self->payloads);
+    Py_CLEAR(self->tally_ids);
     return 0;
 }
 
@@ -753,7 +875,7 @@ static PyObject *scanner_states(Scanner *self, void *closure) {
 }
 
 static PyMethodDef scanner_methods[] = {
-    {"scan", (PyCFunction)scanner_scan, METH_O, scan_doc},
+    {"scan", (PyCFunction)(void (*)(void))scanner_scan, METH_FASTCALL, scan_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1791,7 +1913,7 @@ PyMODINIT_FUNC PyInit__scan(void) {
      * 3: LangidDFA; 4: its compact table; 5: mentions) */
     if (PyModule_AddObjectRef(module, "Scanner", (PyObject *)&ScannerType) < 0 ||
         PyModule_AddObjectRef(module, "LangidDFA", (PyObject *)&LangidDFAType) < 0 ||
-        PyModule_AddIntConstant(module, "API", 5) < 0) {
+        PyModule_AddIntConstant(module, "API", 6) < 0) {
         Py_DECREF(module);
         return NULL;
     }

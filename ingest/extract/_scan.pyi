@@ -1,7 +1,7 @@
 """Types of the C extension built from _scan.c (used through `native`)."""
 
 from collections.abc import Callable, Sequence, Set
-from typing import Any
+from typing import Any, overload
 
 from typing_extensions import Buffer
 
@@ -17,8 +17,14 @@ class Scanner:
         *,
         hit: type[tuple[Any, int, int]] | None = None,
         payloads: tuple[Any, ...] | None = None,
+        tally: Sequence[tuple[int, str, bool, float, float]] | None = None,
     ) -> None: ...
+    @overload
     def scan(self, text: str, /) -> list[Any]: ...  # (start, end, index) tuples, or hit(payloads[index], start, end)
+    @overload
+    def scan(
+        self, text: str, in_title: bool, confirmed: set[str], scores: dict[str, float], taken: list[tuple[int, int]] | None, /
+    ) -> list[Any]: ...  # the same, tallied into confirmed, scores and taken (a scanner given a tally)
 
 def candidates(
     text: str, taken: Sequence[tuple[int, int]], links: tuple[str, ...], skip_first: Set[str], max_words: int, /

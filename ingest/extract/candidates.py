@@ -161,11 +161,12 @@ def _split(run: list[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:
     return [p for p in parts if p]
 
 
-def find_candidates(text: str, hits: list[Hit]) -> list[str]:
+def find_candidates(text: str, hits: list[Hit], taken: list[tuple[int, int]] | None = None) -> list[str]:
+    """The names in text; `taken`, where the scan made it, is the (start, end) of each actor-lane hit."""
     if native.WHY_PYTHON:
         return find_candidates_python(text, hits)
-    # actor-lane hits come in text order and never overlap, so their ends are sorted too
-    taken = [(h.start, h.end) for h in hits if h.pattern.kind in ("actor", "not_actor")]
+    if taken is None:  # actor-lane hits come in text order and never overlap, so their ends are sorted too
+        taken = [(h.start, h.end) for h in hits if h.pattern.kind in ("actor", "not_actor")]
     return native.candidates(text, taken, _LINK_WORDS, _SKIP_FIRST, MAX_WORDS)
 
 

@@ -33,6 +33,7 @@ from ingest.extract.gazetteer import Gazetteer
 
 log = logging.getLogger(__name__)
 LANE = {"actor": "actor", "not_actor": "actor", "topic": "topic", "negative": "topic"}
+TALLY_KINDS = {"actor": 0, "not_actor": 1, "topic": 2, "negative": 3}  # _scan.c's TALLY_*
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,14 @@ def _native(gaz: Gazetteer) -> native.Scanner | None:
     patterns = tuple(_patterns(gaz))
     entries = [(_fold(p.surface), p.surface if p.case_sensitive else None, int(LANE[p.kind] == "topic"), p.guarded)
                for p in patterns]  # fmt: skip
+    tally = [(TALLY_KINDS[p.kind], p.entity_id, p.contextual, p.weight, p.title_weight) for p in patterns]
     log.info("extract: native matcher and candidates (ingest.extract._scan)")
-    return native.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=patterns)
+    return native.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=patterns, tally=tally)
+
+
+def native_scanner(gaz: Gazetteer) -> native.Scanner | None:
+    """The C scanner for this gazetteer (with its tally), or None where the extension is not there."""
+    return _native(gaz)
 
 
 def native_available(gaz: Gazetteer) -> bool:

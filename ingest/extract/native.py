@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 WHY_PYTHON = "DEFNEWS_NATIVE=0" if os.environ.get("DEFNEWS_NATIVE") == "0" else ""  # empty: the C path runs
-API = 5  # the _scan.c this Python expects: bump both together when its types, signatures or output change
+API = 6  # the _scan.c this Python expects: bump both together when its types, signatures or output change
 try:
     from ingest.extract._scan import API as _BUILT
     from ingest.extract._scan import LangidDFA, Scanner, candidates, mentions

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.extract import _mentions_python, extract, load_gazetteer
+from ingest.extract import _hits_and_tally, _mentions_python, _tally, extract, load_gazetteer
 from ingest.extract.build_native import cannot_build
 from ingest.extract.candidates import ROLES, find_candidates, find_candidates_python
 from ingest.extract.matcher import Hit, _joined, _opens, _patterns, find_hits, find_hits_python, native_available
@@ -47,6 +47,16 @@ def _same(text: str) -> None:
     assert find_hits(GAZ, text) == hits, text[:200]
     assert find_candidates(text, hits) == find_candidates_python(text, hits), text[:200]
     _same_mentions(hits, text)
+    _same_tally(text[: len(text) // 3], text)
+
+
+def _same_tally(title: str, text: str) -> None:
+    """The scan's tally against extract._tally over the Python hits: the same actors, the same scores to the
+    bit (the same float operations in the same order), and the body's actor-lane spans."""
+    title_hits, body_hits = find_hits_python(GAZ, title), find_hits_python(GAZ, text)
+    confirmed, scores = _tally(title_hits, body_hits)
+    spans = [(h.start, h.end) for h in body_hits if h.pattern.kind in ("actor", "not_actor")]
+    assert _hits_and_tally(GAZ, title, text) == (title_hits, body_hits, confirmed, scores, spans), text[:200]
 
 
 def _same_mentions(hits: list[Hit], text: str) -> None:
@@ -262,6 +272,17 @@ def test_the_scanner_refuses_malformed_patterns() -> None:
     with pytest.raises(TypeError):
         _scan.Scanner([("nato",)], _beside_a_name, _fold)
     assert _scan.Scanner([], _beside_a_name, _fold).scan("NATO") == []
+    with pytest.raises(TypeError, match="given a tally"):
+        _scan.Scanner([("nato", "NATO", 0, False)], _beside_a_name, _fold).scan("NATO", False, set(), {}, None)
+    with pytest.raises(ValueError, match="one item per entry"):
+        _scan.Scanner([("nato", "NATO", 0, False)], _beside_a_name, _fold, tally=[])
+    with pytest.raises(ValueError, match="kind must be 0 to 3"):
+        _scan.Scanner([("nato", "NATO", 0, False)], _beside_a_name, _fold, tally=[(7, "nato", False, 1.0, 2.0)])
+    tallied = _scan.Scanner([("nato", "NATO", 0, False), ("war", None, 1, False)], _beside_a_name, _fold,
+                            tally=[(0, "nato", False, 1.0, 2.0), (2, "war", False, 0.5, 1.5)])  # fmt: skip
+    confirmed, scores, taken = set(), {"war": 0.25}, []
+    assert tallied.scan("NATO war, war", True, confirmed, scores, taken) == [(0, 4, 0), (5, 8, 1), (10, 13, 1)]
+    assert (confirmed, scores, taken) == ({"nato"}, {"war": 0.25 + 1.5 + 1.5}, [(0, 4)])
     with pytest.raises(TypeError):
         _scan.candidates("Mark Rutte", [(0,)], ("of",), frozenset(), 4)
     assert _scan.candidates("Mark Rutte", [], ("of",), frozenset(), 4) == ["Mark Rutte"]
