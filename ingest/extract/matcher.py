@@ -62,12 +62,12 @@ def _fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _with_contractions(names: tuple[str, ...]) -> list[str]:
+def _with_contractions(names: tuple[str, ...], taken: set[str]) -> list[str]:
     """The names, and after each Arabic name with the article the form it takes after the preposition ل ('to',
-    'for'), which drops the article's alif: الصين, للصين. Not when another name of the list is already that form."""
-    given = set(names)
-    contracted = ["لل" + name[2:] for name in names if name.startswith("ال") and len(name) > 2]
-    return [*names, *dict.fromkeys(form for form in contracted if form not in given)]
+    'for'), which drops the article's alif: الصين, للصين. Not where that form is already a name (`taken`: every
+    name of the gazetteer, these included)."""
+    contracted = dict.fromkeys("لل" + name[2:] for name in names if name.startswith("ال") and len(name) > 2)
+    return [*names, *(form for form in contracted if form not in taken)]
 
 
 def _patterns(gaz: Gazetteer) -> list[Pattern]:
@@ -75,12 +75,9 @@ def _patterns(gaz: Gazetteer) -> list[Pattern]:
     taken = {name for actor in gaz.actors for name in (*actor.aliases, *actor.context_aliases)} | set(gaz.not_actors)
     for actor in gaz.actors:
         guarded = set(actor.guarded_aliases)
-        aliases = [s for s in _with_contractions(actor.aliases) if s in actor.aliases or s not in taken]
-        context = [s for s in _with_contractions(actor.context_aliases) if s in actor.context_aliases or s not in taken]
-        out += [Pattern("actor", actor.id, s, True, guarded=s in guarded) for s in aliases]
-        out += [Pattern("actor", actor.id, s, True, contextual=True) for s in context]
-    not_actors = [s for s in _with_contractions(gaz.not_actors) if s in gaz.not_actors or s not in taken]
-    out += [Pattern("not_actor", "", s, True) for s in not_actors]
+        out += [Pattern("actor", actor.id, s, True, guarded=s in guarded) for s in _with_contractions(actor.aliases, taken)]
+        out += [Pattern("actor", actor.id, s, True, contextual=True) for s in _with_contractions(actor.context_aliases, taken)]
+    out += [Pattern("not_actor", "", s, True) for s in _with_contractions(gaz.not_actors, taken)]
     for topic in gaz.topics:
         out += [Pattern("topic", topic.id, k, False, weight=topic.weight(k), title_weight=topic.weight(k) * topic.title_boost)
                 for k in topic.keywords]  # fmt: skip
