@@ -153,8 +153,9 @@ def _beside_a_name(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _native(gaz: Gazetteer) -> native.Scanner | None:
-    """The C scanner, making `Hit`s of the gazetteer's patterns; None where the extension is not there."""
+def native_scanner(gaz: Gazetteer) -> native.Scanner | None:
+    """The C scanner, making `Hit`s of the gazetteer's patterns and tallying them; None where the extension is not
+    there."""
     if native.WHY_PYTHON:
         log.info("extract: pure-Python matcher and candidates (%s)", native.WHY_PYTHON)
         return None
@@ -166,19 +167,14 @@ def _native(gaz: Gazetteer) -> native.Scanner | None:
     return native.Scanner(entries, _beside_a_name, _fold, hit=Hit, payloads=patterns, tally=tally)
 
 
-def native_scanner(gaz: Gazetteer) -> native.Scanner | None:
-    """The C scanner for this gazetteer (with its tally), or None where the extension is not there."""
-    return _native(gaz)
-
-
 def native_available(gaz: Gazetteer) -> bool:
     """Whether `find_hits` runs in C for this gazetteer."""
-    return _native(gaz) is not None
+    return native_scanner(gaz) is not None
 
 
 def find_hits(gaz: Gazetteer, text: str) -> list[Hit]:
     """All boundary-respecting hits, leftmost-longest per lane, in text order (blockers included)."""
-    scanner = _native(gaz)
+    scanner = native_scanner(gaz)
     if scanner is None:
         return find_hits_python(gaz, text)
     if not text:
