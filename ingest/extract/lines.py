@@ -17,7 +17,7 @@ from ingest.normalize import clean_text
 
 
 class BadLine(ValueError):
-    """A line that is not a JSON object; the message names the line."""
+    """A line that is not a JSON object with string (or null) title and text; the message names the line."""
 
 
 @lru_cache(maxsize=4)
