@@ -951,8 +951,8 @@ static inline int is_capital(Py_UCS4 c) {
     return c < 256 ? LATIN1_CAPITAL[c] : (c >= 0x400 && c <= 0x42F); /* and Cyrillic's, Ѐ-Я */
 }
 
-/* `while (i < size && test(code point at i)) i++; return i;` over text stored as `kind`, one loop per storage
- * kind: PyUnicode_READ's switch on the kind at every code point was these loops' whole cost. */
+/* `while (i < size && test(code point at i)) i++;` over text stored as `kind`, one loop per storage kind:
+ * PyUnicode_READ's switch on the kind at every code point was these loops' whole cost. */
 #define ADVANCE_WHILE(test, kind, data, size, i)                                                                 \
     do {                                                                                                          \
         if ((kind) == PyUnicode_1BYTE_KIND) {                                                                     \
@@ -968,7 +968,6 @@ static inline int is_capital(Py_UCS4 c) {
             while ((i) < (size) && test(text_[i]))                                                                \
                 (i)++;                                                                                            \
         }                                                                                                         \
-        return (i);                                                                                               \
     } while (0)
 
 static inline int is_not_capital(Py_UCS4 c) {
@@ -978,6 +977,7 @@ static inline int is_not_capital(Py_UCS4 c) {
 /* The first capital at or after i, or size. */
 static Py_ssize_t next_capital(int kind, const void *data, Py_ssize_t size, Py_ssize_t i) {
     ADVANCE_WHILE(is_not_capital, kind, data, size, i);
+    return i;
 }
 
 static int is_word_char(Py_UCS4 c) {
@@ -992,6 +992,7 @@ static int is_blank(Py_UCS4 c) {
 
 static Py_ssize_t word_end(int kind, const void *data, Py_ssize_t size, Py_ssize_t i) {
     ADVANCE_WHILE(is_word_char, kind, data, size, i);
+    return i;
 }
 
 static Py_ssize_t skip_blanks(int kind, const void *data, Py_ssize_t size, Py_ssize_t i) {
