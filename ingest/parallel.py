@@ -25,12 +25,14 @@ from pathlib import Path
 from ingest import landing
 from ingest.extract import Gazetteer, load_gazetteer
 from ingest.models import Feed
-from ingest.process import Processed, process_payload
+from ingest.process import Processed, collector_paused, extract_new, process_payload
 from ingest.settings import default_workers
 
 log = logging.getLogger(__name__)
 
 POOL_MIN_BYTES = 4 * 1024 * 1024  # below this a batch is processed in the calling process
+CHUNK_BYTES = 2 * 1024 * 1024  # landed bytes per pool task, at most (`chunks`)
+CHUNKS_PER_WORKER = 4
 
 
 @dataclass(frozen=True)
@@ -45,22 +47,47 @@ class PayloadJob:
     size: int = 0  # bytes, when known: decides whether a pool pays
 
 
-def _run(landing_dir: Path, job: PayloadJob, gaz: Gazetteer, out: Processed) -> None:
-    body = landing.read_payload(landing_dir, job.sha256)
-    process_payload(body, job.sha256, job.feed, job.fetched_at, job.response_url, job.content_type, out, gaz)
+def _run(landing_dir: Path, jobs: Sequence[PayloadJob], gaz: Gazetteer, out: Processed) -> None:
+    """Parse and normalise every job's body, then extract the new articles of all of them, stage by stage."""
+    first = len(out.articles)
+    for job in jobs:
+        body = landing.read_payload(landing_dir, job.sha256)
+        process_payload(body, job.sha256, job.feed, job.fetched_at, job.response_url, job.content_type, out)
+    extract_new(out, gaz, first)
 
 
-def _in_worker(landing_dir: Path, job: PayloadJob) -> Processed:
+@collector_paused
+def _in_worker(landing_dir: Path, jobs: Sequence[PayloadJob]) -> Processed:
     part = Processed()
-    _run(landing_dir, job, load_gazetteer(), part)
+    _run(landing_dir, jobs, load_gazetteer(), part)
     return part
 
 
+def chunks(jobs: Sequence[PayloadJob], workers: int) -> list[Sequence[PayloadJob]]:
+    """Consecutive runs of jobs, each one pool task: about `CHUNK_BYTES` each, and at least `CHUNKS_PER_WORKER`
+    per worker so that the last ones still share out. A run of small feeds then goes through each stage
+    together (`extract_new`), as one big feed does."""
+    total = sum(job.size for job in jobs)
+    target = max(1, min(CHUNK_BYTES, total // max(1, workers * CHUNKS_PER_WORKER)))
+    found: list[Sequence[PayloadJob]] = []
+    start, size = 0, 0
+    for end, job in enumerate(jobs, start=1):
+        size += job.size
+        if size >= target:
+            found.append(jobs[start:end])
+            start, size = end, 0
+    if start < len(jobs):
+        found.append(jobs[start:])
+    return found
+
+
 def _warm() -> None:
-    """Load the gazetteer and build its automaton once per worker, before the first payload."""
+    """Load the gazetteer, build its automaton and the language model once per worker, before the first payload."""
     from ingest.extract import extract
+    from ingest.language import warm
 
     extract(load_gazetteer(), "warm-up", "NATO", "Poland")
+    warm()
 
 
 class Workers:
@@ -101,7 +128,7 @@ class Workers:
         try:  # workers start on the first submit: a process that may not have children finds out here
             pool = self._started()
             assert pool is not None
-            futures = [pool.submit(_in_worker, landing_dir, job) for job in jobs]
+            futures = [pool.submit(_in_worker, landing_dir, chunk) for chunk in chunks(jobs, self.workers)]
         except (OSError, AssertionError, BrokenProcessPool) as exc:
             self._give_up(exc, len(jobs))
             return lambda: _here(landing_dir, jobs)
@@ -119,10 +146,11 @@ class Workers:
         return result
 
 
+@collector_paused
 def _here(landing_dir: Path, jobs: Sequence[PayloadJob]) -> Processed:
-    out, gaz = Processed(), load_gazetteer()
-    for job in jobs:
-        _run(landing_dir, job, gaz, out)
+    out = Processed()
+    for chunk in chunks(jobs, 1):
+        _run(landing_dir, chunk, load_gazetteer(), out)
     return out
 
 

@@ -7,9 +7,12 @@ wants to know (the publisher's `ttl`, a parse error). `ingest.parallel` runs
 
 from __future__ import annotations
 
+import functools
+import gc
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from ingest.extract import ExtractionResult, Gazetteer, extract
 from ingest.identity import NoIdentity, assign
@@ -18,6 +21,32 @@ from ingest.normalize import base_for, normalise_entry
 from ingest.parse import ParseError, parse_feed
 from ingest.polling import Observation, feed_ttl_s
 from ingest.shingles import shingle_hashes
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def collector_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """`function` run with Python's cyclic garbage collector off (as it was, when already off).
+
+    A batch makes millions of objects that live until its load ends (the articles' mentions, the
+    frames GX checks), and the collector kept walking them: about a tenth of the writer's CPU time
+    on 10,000 entries (8.55 -> 7.54 s, three runs each). Reference counting frees the batch's
+    objects as before; only reference cycles wait for the collector, after the batch. The workers
+    run each of their tasks (`ingest.parallel`) this way too.
+    """
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
 
 
 @dataclass
@@ -58,8 +87,33 @@ def process_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, res
                     content_type: str | None, out: Processed, gaz: Gazetteer | None = None) -> None:  # fmt: skip
     """Parse and normalise one landed body, appending to `out`; never raises for bad input.
 
-    With a gazetteer, each article's mentions are extracted too (`out.extracted`), where the work is spread.
+    With a gazetteer, each new article's mentions are extracted too (`extract_new`), where the work is spread.
     """
+    first = len(out.articles)
+    _normalise_payload(body, sha, feed, fetched_at, response_url, content_type, out)
+    if gaz is not None:
+        extract_new(out, gaz, first)
+
+
+def extract_new(out: Processed, gaz: Gazetteer, first: int = 0) -> None:
+    """Extract mentions and story shingles for `out.articles[first:]` not seen before (the first sighting wins).
+
+    Stage by stage over the whole run of articles, not article by article: each stage's tables (the
+    automaton, the shingle hashing) stay in the CPU's caches through the run instead of evicting each
+    other at every article. On 10,000 generated entries extraction took 0.80 s this way against 1.41 s
+    interleaved with normalising, and normalising 1.39 s against 1.80 s.
+    """
+    fresh = [a for a in out.articles[first:] if a.article_id not in out.extracted]
+    for article in fresh:
+        if article.article_id not in out.extracted:  # a run may hold the same id twice
+            out.extracted[article.article_id] = extract(gaz, article.article_id, article.title, article.text)
+    for article in fresh:
+        if article.article_id not in out.shingles:
+            out.shingles[article.article_id] = shingle_hashes(article.title, article.text)
+
+
+def _normalise_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, response_url: str | None,
+                       content_type: str | None, out: Processed) -> None:  # fmt: skip
     record = PayloadRecord(sha, feed.id, response_url, fetched_at, content_type, len(body), "ok", None, 0)
     out.payloads.append(record)
     try:
@@ -88,9 +142,6 @@ def process_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, res
         article = normalise_entry(entry, identity, feed_id=feed.id, language=language, payload_sha256=sha,
                                   fetched_at=fetched_at)  # fmt: skip
         out.articles.append(article)
-        if gaz is not None and article.article_id not in out.extracted:
-            out.extracted[article.article_id] = extract(gaz, article.article_id, article.title, article.text)
-            out.shingles[article.article_id] = shingle_hashes(article.title, article.text)
 
 
 def _broken(reason: str | None) -> str | None:

@@ -11,10 +11,11 @@ import duckdb
 import pytest
 
 from ingest import landing, parallel
+from ingest.extract import load_gazetteer
 from ingest.models import Feed
 from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.pipeline import files_as_fetches, load_in_batches, process_and_load
-from ingest.process import Processed
+from ingest.process import Processed, process_payload
 from ingest.settings import Settings
 from tests.conftest import FIXTURES, SAMPLES
 
@@ -58,6 +59,36 @@ def test_the_pool_and_one_process_give_the_same_parts_in_the_same_order(tmp_path
     assert {p.parse_status for p in alone.payloads} >= {"ok", "error", "truncated"}  # the broken bodies are compared too
     assert alone.observations[f"feed-{sorted(SAMPLES.glob('*.xml'))[0].stem}"].parse_error  # from the cut-off copy
     assert _plain(pooled) == _plain(alone)
+
+
+def test_staged_runs_give_what_entry_by_entry_processing_gives(tmp_path: Path) -> None:
+    """`_run` normalises a run of payloads, then extracts its new articles stage by stage (`extract_new`); the
+    result is that of `process_payload` on each body in turn, first sightings across payloads included."""
+    jobs = _jobs(tmp_path)
+    one_by_one, gaz = Processed(), load_gazetteer()
+    for job in jobs:
+        body = landing.read_payload(tmp_path, job.sha256)
+        process_payload(body, job.sha256, job.feed, job.fetched_at, job.response_url, job.content_type, one_by_one, gaz)
+    assert len(one_by_one.articles) > len(one_by_one.extracted)  # the feed landed twice: its second copy is not extracted again
+    for workers in (1, 3):
+        staged = Processed()
+        for chunk in parallel.chunks(jobs, workers):
+            parallel._run(tmp_path, chunk, gaz, staged)
+        assert _plain(staged) == _plain(one_by_one)
+        assert staged.shingles == one_by_one.shingles
+
+
+@pytest.mark.parametrize("sizes", [[10] * 50, [1] * 3, [100, 1, 1, 1, 100, 5], [5_000_000, 10, 3_000_000, 10], []])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_chunks_cover_every_job_in_order_and_share_out(sizes: list[int], workers: int) -> None:
+    feed = Feed(id="f", url="http://127.0.0.1/f.xml", publisher="f")
+    jobs = [PayloadJob(f"sha-{i}", feed, FETCHED, None, None, size) for i, size in enumerate(sizes)]
+    found = parallel.chunks(jobs, workers)
+    assert [job for chunk in found for job in chunk] == jobs and all(found)
+    if len(jobs) >= workers * parallel.CHUNKS_PER_WORKER and len(set(sizes)) == 1:
+        assert len(found) >= workers * parallel.CHUNKS_PER_WORKER  # enough tasks for the last ones to share out
+    for chunk in found:  # at most a chunk's worth, unless one body alone is more
+        assert len(chunk) == 1 or sum(job.size for job in chunk[:-1]) < parallel.CHUNK_BYTES
 
 
 def _snapshot(settings: Settings) -> dict[str, list[tuple[object, ...]]]:

@@ -7,7 +7,7 @@ import gc
 import pytest
 
 from ingest import pipeline
-from ingest.pipeline import collector_paused
+from ingest.process import collector_paused
 
 
 def test_the_collector_is_off_inside_and_back_on_after_even_on_error() -> None:
