@@ -120,7 +120,7 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
     fresh = [a for a in batch.articles if a.article_id not in known]
     aliases = _republished(con, fresh)
     fresh = [a for a in fresh if a.article_id not in aliases]
-    story_of = stories.assign_stories(con, fresh, set(known), counts, batch.shingles)
+    story_of = stories.assign_stories(con, fresh, set(known), counts, batch.signatures)
     changed = {a.article_id for a in batch.articles if a.article_id in known and known[a.article_id][0] != a.content_hash}
     changed_articles = [a for a in batch.articles if a.article_id in changed]
     same = [a for a in batch.articles if a.article_id in known and a.article_id not in changed]

@@ -23,6 +23,7 @@ from ingest.extract import ExtractionResult, Gazetteer
 from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, PayloadRecord, Rejection, mention_columns
 from ingest.normalize import stable_id
 from ingest.polling import Observation, failure_class, next_state
+from ingest.shingles import Signature
 from ingest.validate import ValidationRun
 from ingest.warehouse import insert_columns, insert_rows
 
@@ -43,7 +44,7 @@ class Batch:
     observations: dict[str, Observation] = field(default_factory=dict)
     all_articles: Sequence[Article] = ()  # before validation, for the per-feed share of new entries
     extracted: dict[str, ExtractionResult] = field(default_factory=dict)  # quotes and candidate names per article
-    shingles: dict[str, bytes] = field(default_factory=dict)  # articles' shingle hashes made by the workers, for stories
+    signatures: dict[str, Signature] = field(default_factory=dict)  # articles' story signatures made by the workers
     validation_runs: Sequence[ValidationRun] = ()
     stats: BatchStats = field(default_factory=lambda: BatchStats(batch_id=""))
     # rows `load_batch` wrote (inserted or updated, as DuckDB counts them), by table; deletes not counted

@@ -129,8 +129,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
             good = _with_fulltext(settings, good, fulltext)
         parsed = {a.article_id: a for a in out.articles}
         extracted = {a.article_id: _extraction(gaz, a, parsed, out.extracted) for a in good}
-        shingles = {a.article_id: out.shingles[a.article_id] for a in good
-                    if a.article_id in out.shingles and _as_parsed(a, parsed)}  # fmt: skip
+        signatures = {a.article_id: out.signatures[a.article_id] for a in good
+                      if a.article_id in out.signatures and _as_parsed(a, parsed)}  # fmt: skip
         mentions, bad_mentions, mention_run = validate_mentions(
             settings.gx_dir, good, [m for result in extracted.values() for m in result.mentions], gaz.entity_ids()
         )
@@ -151,7 +151,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         batch_id=stats.batch_id, source=source, started_at=min((f.requested_at for f in fetches), default=datetime.now(UTC)),
         gazetteer=gaz, feeds=feeds, fetches=fetches if record_fetches else (), payloads=out.payloads, articles=good,
         mentions=mentions, rejections=rejections, replace=replace, stats=stats,
-        observations=out.observations, all_articles=everything, extracted=extracted, shingles=shingles,
+        observations=out.observations, all_articles=everything, extracted=extracted, signatures=signatures,
         validation_runs=runs,
     )  # fmt: skip
     with open_writer(settings) as con:

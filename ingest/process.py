@@ -20,7 +20,7 @@ from ingest.models import Article, Feed, PayloadRecord, Rejection
 from ingest.normalize import base_for, normalise_entry
 from ingest.parse import ParseError, parse_feed
 from ingest.polling import Observation, feed_ttl_s
-from ingest.shingles import shingle_hashes
+from ingest.shingles import Signature, shingle_hashes, story_signatures
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,7 +58,7 @@ class Processed:
     entries_seen: int = 0
     in_batch_duplicates: int = 0
     extracted: dict[str, ExtractionResult] = field(default_factory=dict)  # first sighting of each article id
-    shingles: dict[str, bytes] = field(default_factory=dict)  # its `shingle_hashes`, beside its extraction
+    signatures: dict[str, Signature] = field(default_factory=dict)  # its `story_signatures`, beside its extraction
     updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # what changed in `observations`, in order
 
     def observe(self, feed_id: str, **changes: Any) -> None:
@@ -73,8 +73,8 @@ class Processed:
         self.entries_seen += part.entries_seen
         for article_id, result in part.extracted.items():
             self.extracted.setdefault(article_id, result)
-        for article_id, hashes in part.shingles.items():
-            self.shingles.setdefault(article_id, hashes)
+        for article_id, signature in part.signatures.items():
+            self.signatures.setdefault(article_id, signature)
         for feed_id, changes in part.updates:
             self.observe(feed_id, **changes)
 
@@ -96,20 +96,22 @@ def process_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, res
 
 
 def extract_new(out: Processed, gaz: Gazetteer, first: int = 0) -> None:
-    """Extract mentions and story shingles for `out.articles[first:]` not seen before (the first sighting wins).
+    """Extract mentions and story signatures for `out.articles[first:]` not seen before (the first sighting wins).
 
     Stage by stage over the whole run of articles, not article by article: each stage's tables (the
     automaton, the shingle hashing) stay in the CPU's caches through the run instead of evicting each
     other at every article. On 10,000 generated entries extraction took 0.80 s this way against 1.41 s
     interleaved with normalising, and normalising 1.39 s against 1.80 s.
     """
-    fresh = [a for a in out.articles[first:] if a.article_id not in out.extracted]
+    fresh, seen = [], set(out.extracted)
+    for article in out.articles[first:]:
+        if article.article_id not in seen:  # each id once, at its first sighting
+            seen.add(article.article_id)
+            fresh.append(article)
     for article in fresh:
-        if article.article_id not in out.extracted:  # a run may hold the same id twice
-            out.extracted[article.article_id] = extract(gaz, article.article_id, article.title, article.text)
-    for article in fresh:
-        if article.article_id not in out.shingles:
-            out.shingles[article.article_id] = shingle_hashes(article.title, article.text)
+        out.extracted[article.article_id] = extract(gaz, article.article_id, article.title, article.text)
+    hashes = [shingle_hashes(article.title, article.text) for article in fresh]
+    out.signatures.update(zip([article.article_id for article in fresh], story_signatures(hashes), strict=True))
 
 
 def _normalise_payload(body: bytes, sha: str, feed: Feed, fetched_at: datetime, response_url: str | None,

@@ -1,18 +1,33 @@
-"""An article's word 3-shingles, hashed: what story clustering (`ingest.stories`) compares.
+"""An article's story signature: its word 3-shingles hashed, their MinHash and its LSH band keys.
 
-Apart from `stories` (DuckDB, Arrow), so that the workers that parse and extract make them too,
-beside the extraction, and the single writer does not: a blake2b call per shingle in Python was
-an eighth of the writer's time.
+What story clustering (`ingest.stories`) compares. Apart from `stories` (DuckDB, Arrow), so that
+the workers that parse and extract make them too, beside the extraction, and the single writer
+does not: a blake2b call per shingle in Python was an eighth of the writer's time, and the
+MinHash and the band keys of 10,000 articles another 0.25 s of it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
+
+import numpy as np
 
 SHINGLE = 3
 LEAD_WORDS = 60
 WORD = re.compile(r"\w+")
+HASHES = 64
+BANDS = 16
+ROWS = HASHES // BANDS
+_RNG = np.random.default_rng(20261126)
+_A = _RNG.integers(1, 2**63 - 1, HASHES, dtype=np.uint64) | np.uint64(1)
+_B = _RNG.integers(0, 2**63 - 1, HASHES, dtype=np.uint64)
+_EMPTY = np.full(HASHES, np.iinfo(np.uint64).max, dtype=np.uint64)
+_BAND_PREFIX = [bytes([band]) for band in range(BANDS)]
+_CHUNK = 1024  # shingles per step of the vectorised product (1024 x 64 x 8 bytes: fits a CPU cache)
+
+Signature = tuple[np.ndarray, list[int]]  # the MinHash (HASHES uint64) and its BANDS band keys
 
 
 def shingle_hashes(title: str, text: str) -> bytes:
@@ -22,3 +37,41 @@ def shingle_hashes(title: str, text: str) -> bytes:
         return b""
     shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
     return b"".join([hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles])
+
+
+def signatures_of(hashes: Sequence[bytes]) -> list[np.ndarray]:
+    """MinHash signatures of many documents' `shingle_hashes` at once: one vectorised pass over all their shingles.
+
+    Identical to `signature` on each: min over shingles of (a * h + b) modulo 2**64.
+    """
+    out = [_EMPTY.copy() for _ in hashes]
+    filled = [i for i, h in enumerate(hashes) if h]
+    if not filled:
+        return out
+    values = np.frombuffer(b"".join(hashes[i] for i in filled), dtype="<u8").astype(np.uint64)
+    sizes = np.array([len(hashes[i]) // 8 for i in filled])
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    mins = np.empty((len(filled), HASHES), dtype=np.uint64)
+    lo = 0
+    while lo < len(filled):  # documents [lo, hi) at a time, so the (shingles x hashes) product stays in cache
+        hi = max(lo + 1, int(np.searchsorted(ends, starts[lo] + _CHUNK, side="right")))
+        chunk = values[starts[lo] : ends[hi - 1]]
+        hashed = np.multiply(chunk[:, None], _A[None, :])  # arithmetic modulo 2**64
+        hashed += _B[None, :]
+        mins[lo:hi] = np.minimum.reduceat(hashed, starts[lo:hi] - starts[lo], axis=0)
+        lo = hi
+    for row, i in enumerate(filled):
+        out[i] = mins[row]
+    return out
+
+
+def bands(sig: np.ndarray) -> list[int]:
+    raw, step = np.ascontiguousarray(sig, dtype=np.uint64).tobytes(), ROWS * 8
+    return [int.from_bytes(hashlib.blake2b(_BAND_PREFIX[band] + raw[band * step : (band + 1) * step], digest_size=8).digest(),
+                           "little") >> 1 for band in range(BANDS)]  # fmt: skip
+
+
+def story_signatures(hashes: Sequence[bytes]) -> list[Signature]:
+    """(MinHash, band keys) of many documents' `shingle_hashes`, the MinHash in one vectorised pass."""
+    return [(sig, bands(sig)) for sig in signatures_of(hashes)]

@@ -11,7 +11,6 @@ Signatures and bands live in the warehouse, so clustering a micro-batch costs th
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -22,19 +21,10 @@ import numpy as np
 import pyarrow as pa
 
 from ingest.models import Article
-from ingest.shingles import shingle_hashes
+from ingest.shingles import HASHES, Signature, shingle_hashes, signatures_of, story_signatures
 
-HASHES = 64
-BANDS = 16
-ROWS = HASHES // BANDS
 THRESHOLD = 0.6
 WINDOW = timedelta(days=3)
-_RNG = np.random.default_rng(20261126)
-_A = _RNG.integers(1, 2**63 - 1, HASHES, dtype=np.uint64) | np.uint64(1)
-_B = _RNG.integers(0, 2**63 - 1, HASHES, dtype=np.uint64)
-_EMPTY = np.full(HASHES, np.iinfo(np.uint64).max, dtype=np.uint64)
-_BAND_PREFIX = [bytes([band]) for band in range(BANDS)]
-_CHUNK = 1024  # shingles per step of the vectorised product (1024 x 64 x 8 bytes: fits a CPU cache)
 
 
 def signatures(docs: Sequence[tuple[str, str]]) -> list[np.ndarray]:
@@ -42,41 +32,8 @@ def signatures(docs: Sequence[tuple[str, str]]) -> list[np.ndarray]:
     return signatures_of([shingle_hashes(title, text) for title, text in docs])
 
 
-def signatures_of(hashes: Sequence[bytes]) -> list[np.ndarray]:
-    """MinHash signatures of many documents' `shingle_hashes` at once: one vectorised pass over all their shingles.
-
-    Identical to `signature` on each: min over shingles of (a * h + b) modulo 2**64.
-    """
-    out = [_EMPTY.copy() for _ in hashes]
-    filled = [i for i, h in enumerate(hashes) if h]
-    if not filled:
-        return out
-    values = np.frombuffer(b"".join(hashes[i] for i in filled), dtype="<u8").astype(np.uint64)
-    sizes = np.array([len(hashes[i]) // 8 for i in filled])
-    ends = np.cumsum(sizes)
-    starts = ends - sizes
-    mins = np.empty((len(filled), HASHES), dtype=np.uint64)
-    lo = 0
-    while lo < len(filled):  # documents [lo, hi) at a time, so the (shingles x hashes) product stays in cache
-        hi = max(lo + 1, int(np.searchsorted(ends, starts[lo] + _CHUNK, side="right")))
-        chunk = values[starts[lo] : ends[hi - 1]]
-        hashed = np.multiply(chunk[:, None], _A[None, :])  # arithmetic modulo 2**64
-        hashed += _B[None, :]
-        mins[lo:hi] = np.minimum.reduceat(hashed, starts[lo:hi] - starts[lo], axis=0)
-        lo = hi
-    for row, i in enumerate(filled):
-        out[i] = mins[row]
-    return out
-
-
 def signature(title: str, text: str) -> np.ndarray:
     return signatures([(title, text)])[0]
-
-
-def bands(sig: np.ndarray) -> list[int]:
-    raw, step = np.ascontiguousarray(sig, dtype=np.uint64).tobytes(), ROWS * 8
-    return [int.from_bytes(hashlib.blake2b(_BAND_PREFIX[band] + raw[band * step : (band + 1) * step], digest_size=8).digest(),
-                           "little") >> 1 for band in range(BANDS)]  # fmt: skip
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -135,18 +92,20 @@ def _stored_candidates(con: duckdb.DuckDBPyConnection, keys: list[int], earliest
 
 def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: set[str],
                    written: Counter[str] | None = None,
-                   shingles: Mapping[str, bytes] | None = None) -> dict[str, str]:  # fmt: skip
+                   signatures: Mapping[str, Signature] | None = None) -> dict[str, str]:  # fmt: skip
     """story_id for every new article in `articles` (in publication order); store their signatures.
 
-    `written`, when given, counts the rows stored by table; `shingles` are articles' `shingle_hashes` made
-    already (by the workers, for the text as it is), the others' are made here."""
+    `written`, when given, counts the rows stored by table; `signatures` are articles' `story_signatures`
+    made already (by the workers, for the text as it is), the others' are made here."""
     fresh = sorted((a for a in articles if a.article_id not in known), key=lambda a: (a.published_at, a.article_id))
     if not fresh:
         return {}
-    made = shingles or {}
-    hashes = [made[a.article_id] if a.article_id in made else shingle_hashes(a.title, a.text) for a in fresh]
-    sigs = dict(zip([a.article_id for a in fresh], signatures_of(hashes), strict=True))
-    keys = {i: bands(s) for i, s in sigs.items()}
+    made = dict(signatures or {})
+    missing = [a for a in fresh if a.article_id not in made]
+    made.update(zip([a.article_id for a in missing],
+                    story_signatures([shingle_hashes(a.title, a.text) for a in missing]), strict=True))  # fmt: skip
+    sigs = {a.article_id: made[a.article_id][0] for a in fresh}
+    keys = {a.article_id: made[a.article_id][1] for a in fresh}
     by_band, pool = _stored_candidates(
         con, [k for ks in keys.values() for k in ks], fresh[0].published_at, fresh[-1].published_at
     )

@@ -24,18 +24,18 @@ def reference(title: str, text: str) -> np.ndarray:
     k = shingles.SHINGLE
     grams = {" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))} if words else set()
     if not grams:
-        return np.full(stories.HASHES, np.iinfo(np.uint64).max, dtype=np.uint64)
+        return np.full(shingles.HASHES, np.iinfo(np.uint64).max, dtype=np.uint64)
     values = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in grams]
-    pairs = zip(stories._A.tolist(), stories._B.tolist(), strict=True)
+    pairs = zip(shingles._A.tolist(), shingles._B.tolist(), strict=True)
     return np.array([min((a * v + b) % 2**64 for v in values) for a, b in pairs], dtype=np.uint64)
 
 
 def test_a_signature_is_pinned() -> None:
     """Stored signatures and story ids were computed with these values: a change here re-clusters history."""
     sig = stories.signature("Rial hits new low of 1,230,000", LEAD)
-    assert sig.dtype == np.uint64 and sig.shape == (stories.HASHES,)
+    assert sig.dtype == np.uint64 and sig.shape == (shingles.HASHES,)
     assert sig[:4].tolist() == [336520939863967056, 381485027485553028, 212309719766597891, 1390936402327031208]
-    assert stories.bands(sig)[:2] == [3095874780665355496, 7575648825309584198]
+    assert shingles.bands(sig)[:2] == [3095874780665355496, 7575648825309584198]
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 64, 1024, 1 << 20])
@@ -45,7 +45,7 @@ def test_batch_signatures_equal_one_by_one(monkeypatch: pytest.MonkeyPatch, chun
     docs = [(" ".join(rng.choices(words, k=rng.randint(0, 12))), " ".join(rng.choices(words, k=rng.randint(0, 200))))
             for _ in range(60)]  # fmt: skip
     docs += [("", ""), ("!!", "??"), ("one", ""), ("", "two words"), ("Rial hits new low of 1,230,000", LEAD)]
-    monkeypatch.setattr(stories, "_CHUNK", chunk)  # how many shingles one vectorised step takes
+    monkeypatch.setattr(shingles, "_CHUNK", chunk)  # how many shingles one vectorised step takes
     batch = stories.signatures(docs)
     assert len(batch) == len(docs)
     for (title, text), sig in zip(docs, batch, strict=True):
@@ -63,15 +63,15 @@ def test_band_keys_are_the_ones_stored() -> None:
 
     def reference(sig: np.ndarray) -> list[int]:
         keys = []
-        for band in range(stories.BANDS):
-            chunk = sig[band * stories.ROWS : (band + 1) * stories.ROWS].tobytes()
+        for band in range(shingles.BANDS):
+            chunk = sig[band * shingles.ROWS : (band + 1) * shingles.ROWS].tobytes()
             keys.append(int.from_bytes(hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest(), "little") >> 1)
         return keys
 
     sigs = stories.signatures([(f"Title {i}", LEAD * (i % 3)) for i in range(20)])
     matrix = np.stack(sigs)
     for i, sig in enumerate(sigs):
-        assert stories.bands(sig) == reference(sig) == stories.bands(matrix[i]) == stories.bands(matrix.T.copy().T[i])
+        assert shingles.bands(sig) == reference(sig) == shingles.bands(matrix[i]) == shingles.bands(matrix.T.copy().T[i])
 
 
 def _article(i: int, title: str, published: datetime, text: str = LEAD) -> Article:
@@ -116,7 +116,7 @@ def test_a_warehouse_with_the_old_keyed_bands_table_is_migrated_once_and_keeps_i
         day = datetime(2026, 11, 20, 9, tzinfo=UTC)
         stories.assign_stories(con, [_article(1, "Rial hits new low of 1,230,000", day)], set())
         assert stories.assign_stories(con, [_article(3, "Rial hits new low of 1,230,000", day)], set()) == {"a3": "a1"}
-        assert con.execute("select count(*) from raw.story_bands where article_id = 'a1'").fetchone() == (2 + stories.BANDS,)
+        assert con.execute("select count(*) from raw.story_bands where article_id = 'a1'").fetchone() == (2 + shingles.BANDS,)
 
 
 def test_a_batch_joins_a_story_stored_after_it_in_time_and_stores_its_bands_once(tmp_path: Path) -> None:
@@ -129,11 +129,11 @@ def test_a_batch_joins_a_story_stored_after_it_in_time_and_stores_its_bands_once
         assert stories.assign_stories(con, [_article(2, title, day - timedelta(days=2))], set()) == {"a2": "a1"}
         assert stories.assign_stories(con, [_article(1, title, day)], set()) == {"a1": "a1"}  # stored again: no new rows
         bands = con.execute("select article_id, count(*) from raw.story_bands group by 1 order by 1").fetchall()
-        assert bands == [("a1", stories.BANDS), ("a2", stories.BANDS)]
+        assert bands == [("a1", shingles.BANDS), ("a2", shingles.BANDS)]
 
 
-def test_shingles_made_by_the_workers_cluster_as_those_made_here(tmp_path: Path) -> None:
-    """`assign_stories` takes the shingle hashes the workers made beside the extraction; the stories and stored
+def test_signatures_made_by_the_workers_cluster_as_those_made_here(tmp_path: Path) -> None:
+    """`assign_stories` takes the story signatures the workers made beside the extraction; the stories and stored
     signatures are those it would make itself, and an article without them gets its own made."""
     from ingest.extract import load_gazetteer
     from ingest.process import Processed, process_payload
@@ -141,22 +141,32 @@ def test_shingles_made_by_the_workers_cluster_as_those_made_here(tmp_path: Path)
     day = datetime(2026, 11, 20, 9, tzinfo=UTC)
     batch = [_article(i, "Rial hits new low of 1,230,000" if i % 2 else f"Story {i}", day + timedelta(hours=i),
                       LEAD if i % 3 else "Kyiv drone. " * (i + 5)) for i in range(12)]  # fmt: skip
-    made = {a.article_id: shingles.shingle_hashes(a.title, a.text) for a in batch[:8]}  # a8..a11 made in assign_stories
+    made = dict(
+        zip(
+            [a.article_id for a in batch[:8]],  # a8..a11 made in assign_stories
+            shingles.story_signatures([shingles.shingle_hashes(a.title, a.text) for a in batch[:8]]),
+            strict=True,
+        )
+    )
     stored = []
     for name, given in (("here", None), ("workers", made)):
         with connect(tmp_path / f"{name}.duckdb") as con:
-            assigned = stories.assign_stories(con, batch, set(), shingles=given)
+            assigned = stories.assign_stories(con, batch, set(), signatures=given)
             rows = con.execute("select article_id, story_id, signature from raw.story_signatures order by 1").fetchall()
-            stored.append((assigned, rows))
+            band_rows = con.execute("select article_id, band_key from raw.story_bands order by all").fetchall()
+            stored.append((assigned, rows, band_rows))
     assert stored[0] == stored[1] and len(set(stored[0][0].values())) < len(batch)
     with connect(tmp_path / "given.duckdb") as con:  # what is given is what is used: no shingles, the empty signature
-        stories.assign_stories(con, batch[:1], set(), shingles={batch[0].article_id: b""})
+        empty = shingles.story_signatures([b""])[0]
+        stories.assign_stories(con, batch[:1], set(), signatures={batch[0].article_id: empty})
         (signature,) = con.execute("select signature from raw.story_signatures").fetchone() or ((),)
-        assert signature == [np.iinfo(np.uint64).max] * stories.HASHES
+        assert signature == [np.iinfo(np.uint64).max] * shingles.HASHES
     # the workers' side: process_payload makes them for every article it extracts
     feed = (Path(__file__).resolve().parents[2] / "samples" / "feeds").glob("*.xml")
     body = next(iter(sorted(feed))).read_bytes()
     out = Processed()
     process_payload(body, "sha", Feed("f", "https://f.example/rss", "F"), day, None, None, out, load_gazetteer())
-    assert out.articles and set(out.shingles) == set(out.extracted)
-    assert all(out.shingles[a.article_id] == shingles.shingle_hashes(a.title, a.text) for a in out.articles)
+    assert out.articles and set(out.signatures) == set(out.extracted)
+    for a in out.articles:
+        minhash, keys = out.signatures[a.article_id]
+        assert np.array_equal(minhash, stories.signature(a.title, a.text)) and keys == shingles.bands(minhash)
