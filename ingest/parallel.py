@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 POOL_MIN_BYTES = 4 * 1024 * 1024  # below this a batch is processed in the calling process
 CHUNK_BYTES = 2 * 1024 * 1024  # landed bytes per pool task, at most (`chunks`)
 CHUNKS_PER_WORKER = 4
+# The workers parse ahead (the next batch while the writer loads one), and the writer is the critical path: at a
+# lower priority they take the cores the writer leaves. `load_in_batches` over 10,000 entries in five batches:
+# 10.1 -> 9.3 s (two runs each); one batch is unchanged (the writer waits while the workers parse it).
+WORKER_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -82,10 +87,12 @@ def chunks(jobs: Sequence[PayloadJob], workers: int) -> list[Sequence[PayloadJob
 
 
 def _warm() -> None:
-    """Load the gazetteer, build its automaton and the language model once per worker, before the first payload."""
+    """Load the gazetteer, build its automaton and the language model once per worker, before the first payload;
+    and yield the CPU to the writer (`WORKER_NICENESS`)."""
     from ingest.extract import extract
     from ingest.language import warm
 
+    os.nice(WORKER_NICENESS)
     extract(load_gazetteer(), "warm-up", "NATO", "Poland")
     warm()
 

@@ -177,3 +177,13 @@ def test_a_worker_that_dies_costs_time_not_entries(tmp_path: Path, caplog: pytes
         pooled = pending()
     assert any("process pool failed" in r.getMessage() for r in caplog.records)
     assert _plain(pooled) == _plain(alone)
+
+
+def test_the_workers_yield_the_cpu_to_the_writer() -> None:
+    """They parse ahead of the writer, which is the critical path: they run at a lower priority than it."""
+    import os
+
+    with Workers(2) as workers:
+        pool = workers._started()
+        assert pool is not None
+        assert pool.submit(os.nice, 0).result() == os.nice(0) + parallel.WORKER_NICENESS
