@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import copy
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,15 +39,70 @@ class SuiteOutcome:
 
 
 _CONTEXTS: dict[str, Any] = {}
+_PREPARING: dict[str, threading.Thread] = {}
+_OPENING = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def prepare(project_dir: Path) -> None:
+    """Import GX and open the file context of `project_dir` on a thread of its own, while the caller does other work.
+
+    Importing GX takes about 5 s of CPU and opening a context another 0.3 s, and a run needs both only once its
+    entries are parsed: behind the fetch (waiting on the network) or the workers' parsing they cost the run little.
+    Nothing else may import GX or pandas meanwhile (a module half-imported on one thread is met half-made on the
+    other): every validation, and the end of the run (`prepared`), waits for the thread first. An error on the
+    thread is raised again by the validation that opens the context, in its own thread.
+    """
+    key = str(project_dir.resolve())
+    if key in _CONTEXTS or key in _PREPARING:
+        return
+    thread = threading.Thread(target=_prepare, args=(project_dir,), name="gx-prepare")
+    _PREPARING[key] = thread
+    thread.start()
+
+
+def _prepare(project_dir: Path) -> None:
+    try:
+        _open(project_dir)
+    except Exception as exc:  # noqa: BLE001 - the validation that needs the context opens it again and raises
+        log.debug("preparing the GX context of %s failed: %s", project_dir, exc)
+
+
+def prepared() -> None:
+    """Wait for every `prepare` thread to finish."""
+    for key, thread in list(_PREPARING.items()):
+        if thread is not threading.current_thread():
+            thread.join()
+            _PREPARING.pop(key, None)
+
+
+@contextmanager
+def preparing(project_dir: Path) -> Iterator[None]:
+    """`prepare` the context for the block, and wait for it at the block's end, however the block ends."""
+    prepare(project_dir)
+    try:
+        yield
+    finally:
+        prepared()
 
 
 def _context(project_dir: Path) -> Any:
     """The file context of `project_dir`, opened once per process (opening one reads and checks every store)."""
+    prepared()  # `prepare` may be opening it: the same context, never two
+    return _open(project_dir)
+
+
+def _open(project_dir: Path) -> Any:
+    with _OPENING:  # one thread at a time imports GX and opens a context
+        key = str(project_dir.resolve())
+        if key in _CONTEXTS:
+            return _CONTEXTS[key]
+        return _open_new(project_dir, key)
+
+
+def _open_new(project_dir: Path, key: str) -> Any:
     import great_expectations as gx
 
-    key = str(project_dir.resolve())
-    if key in _CONTEXTS:
-        return _CONTEXTS[key]
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     project_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(project_dir))

@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from expectations.runner import preparing as validation_prepared
 from ingest import landing, polling
 from ingest.catalog import load_catalog
 from ingest.extract import ExtractionResult, Gazetteer, extract, load_gazetteer
@@ -104,8 +105,16 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     """The writer's half: parse the landed bodies, validate, and load everything in one transaction.
 
     `processed` is the batch already parsed (by `load_in_batches`, which parses the next batch while
-    this one loads); by default it is parsed here.
+    this one loads); by default it is parsed here, while GX is imported and its context opened.
     """
+    with validation_prepared(settings.gx_dir):
+        return _process_and_load(settings, feeds, fetches, source=source, replace=replace, batch_id=batch_id,
+                                 record_fetches=record_fetches, fulltext=fulltext, processed=processed)  # fmt: skip
+
+
+def _process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str,
+                      replace: bool, batch_id: str | None, record_fetches: bool, fulltext: Catalog | None,
+                      processed: Processed | None) -> BatchStats:  # fmt: skip
     gaz = load_gazetteer()
     recovered = _recovered(settings, fetches) if record_fetches else []
     if processed is None:
@@ -189,7 +198,7 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence
         chunks[-1].append(fetch)
         size += bytes_
     total: BatchStats | None = None
-    with Workers(settings.workers) as workers:
+    with validation_prepared(settings.gx_dir), Workers(settings.workers) as workers:  # GX imported while the workers parse
         parsing = workers.submit(settings.landing_dir, payload_jobs(settings, feeds, chunks[0]))
         for number, chunk in enumerate(chunks):
             processed = parsing()
@@ -274,8 +283,9 @@ def ingest_batch(settings: Settings, catalog: Catalog | None = None, *, due_only
                  fulltext: bool = False) -> BatchStats:  # fmt: skip
     """Plan, fetch, land, process and load (no dbt): the raw half of a micro-batch."""
     catalog = catalog or load_catalog(settings.feeds_file)
-    fetches = fetch_and_land(plan(settings, catalog, due_only=due_only), settings, catalog)
-    return process_and_load(settings, catalog.feeds, fetches, fulltext=catalog if fulltext else None)
+    with validation_prepared(settings.gx_dir):  # GX imported while the feeds are fetched
+        fetches = fetch_and_land(plan(settings, catalog, due_only=due_only), settings, catalog)
+        return process_and_load(settings, catalog.feeds, fetches, fulltext=catalog if fulltext else None)
 
 
 def files_as_fetches(paths: Iterable[Path], settings: Settings) -> tuple[list[Feed], list[FetchResult]]:

@@ -8,13 +8,28 @@ value); a structural failure (schema, types, or too large a share of rejected en
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from expectations.runner import prepared
 from ingest.models import Article, Mention, Rejection, mention_columns
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _after_prepare(function: F) -> F:
+    """`function` (which imports pandas or GX) once any `expectations.runner.prepare` thread is done importing them."""
+
+    @functools.wraps(function)
+    def waited(*args: Any, **kwargs: Any) -> Any:
+        prepared()
+        return function(*args, **kwargs)
+
+    return waited  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,7 @@ class Validated:
     runs: list[ValidationRun] = field(default_factory=list)
 
 
+@_after_prepare
 def articles_frame(articles: Sequence[Article]) -> Any:
     import pandas as pd
 
@@ -57,6 +73,7 @@ def articles_frame(articles: Sequence[Article]) -> Any:
     return frame
 
 
+@_after_prepare
 def validate_frame(gx_dir: Path, frame: Any) -> tuple[dict[int, list[tuple[str, str | None, str | None]]], ValidationRun]:
     """Row failures by row_key [(rule, column, value)], or `BatchRejected` on a structural failure."""
     from expectations import articles as suite
@@ -78,6 +95,7 @@ def validate_frame(gx_dir: Path, frame: Any) -> tuple[dict[int, list[tuple[str, 
     return failures, run
 
 
+@_after_prepare
 def gate(gx_dir: Path, entries: int, rejected: int) -> ValidationRun:
     """The batch-level expectation: at most `max_quarantined_share` of the checked rows rejected."""
     import pandas as pd
@@ -116,6 +134,7 @@ def validate_articles(gx_dir: Path, articles: Sequence[Article]) -> Validated:
     return Validated(good, rejections, [run])
 
 
+@_after_prepare
 def mentions_frame(by_id: dict[str, Article], mentions: Sequence[Mention]) -> Any:
     """The mentions suite's frame, column by column (a dict per mention cost as much as the validation)."""
     import pandas as pd
@@ -131,6 +150,7 @@ def mentions_frame(by_id: dict[str, Article], mentions: Sequence[Mention]) -> An
     return pd.DataFrame(columns, columns=suite.COLUMNS)  # the suite's columns only (not surface, salience)
 
 
+@_after_prepare
 def validate_mentions(gx_dir: Path, articles: Sequence[Article], mentions: Sequence[Any],
                       known_ids: Sequence[str]) -> tuple[list[Any], list[Rejection], ValidationRun]:  # fmt: skip
     """Mentions that name a known id and lie inside their text; the rest quarantined."""
