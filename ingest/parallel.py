@@ -72,12 +72,12 @@ def chunks(jobs: Sequence[PayloadJob], workers: int) -> list[Sequence[PayloadJob
     """Consecutive runs of jobs, each one pool task: about `CHUNK_BYTES` each, and at least `CHUNKS_PER_WORKER`
     per worker so that the last ones still share out. A run of small feeds then goes through each stage
     together (`extract_new`), as one big feed does."""
-    total = sum(job.size for job in jobs)
-    target = max(1, min(CHUNK_BYTES, total // max(1, workers * CHUNKS_PER_WORKER)))
+    sizes = [max(job.size, 1) for job in jobs]  # a size not known counts as a byte: small bodies share a task
+    target = max(1, min(CHUNK_BYTES, sum(sizes) // max(1, workers * CHUNKS_PER_WORKER)))
     found: list[Sequence[PayloadJob]] = []
     start, size = 0, 0
-    for end, job in enumerate(jobs, start=1):
-        size += job.size
+    for end, job_size in enumerate(sizes, start=1):
+        size += job_size
         if size >= target:
             found.append(jobs[start:end])
             start, size = end, 0
