@@ -48,7 +48,7 @@ def open_writer(settings: Settings) -> duckdb.DuckDBPyConnection:
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection, memory_limit: str | None = None,
-               headroom_mb: int = CHECKPOINT_HEADROOM_MB) -> None:  # fmt: skip
+               headroom_mb: int = CHECKPOINT_HEADROOM_MB, *, vacuum: bool = True) -> None:  # fmt: skip
     """CHECKPOINT under the writer's `memory_limit` when the settings give one; else with DuckDB allowed `headroom_mb`
     more memory than it holds now, and its default limit again after.
 
@@ -60,18 +60,30 @@ def checkpoint(con: duckdb.DuckDBPyConnection, memory_limit: str | None = None,
     few seconds slower at the large merges. The cap starts from what DuckDB holds after the commit (keys' indexes
     above all, which it cannot spill: running out of memory inside a checkpoint invalidates the database), so only
     the checkpoint's own work is bounded.
+
+    `vacuum=False` leaves the merges to a later checkpoint (DuckDB's `max_vacuum_tasks = 0`): the batch's rows
+    are written as row groups of their own. A run of many batches merges every few batches instead of at each
+    one, and so rewrites each row once or twice instead of at every doubling (`pipeline.load_in_batches`).
     """
-    if memory_limit:
-        con.execute("checkpoint")
-        return
-    # blocks of stored tables read during the batch (BASE_TABLE) are a cache DuckDB drops for free: not part of the base
-    used = con.execute("select coalesce(sum(memory_usage_bytes), 0) from duckdb_memory() where tag <> 'BASE_TABLE'").fetchone()
-    assert used is not None
-    con.execute(f"set memory_limit = '{(int(used[0]) >> 20) + headroom_mb}MB'")
+    if not vacuum:
+        con.execute("set max_vacuum_tasks = 0")
     try:
-        con.execute("checkpoint")
+        if memory_limit:
+            con.execute("checkpoint")
+            return
+        # blocks of stored tables read during the batch (BASE_TABLE) are a cache DuckDB drops for free: not part of the base
+        used = con.execute(
+            "select coalesce(sum(memory_usage_bytes), 0) from duckdb_memory() where tag <> 'BASE_TABLE'"
+        ).fetchone()
+        assert used is not None
+        con.execute(f"set memory_limit = '{(int(used[0]) >> 20) + headroom_mb}MB'")
+        try:
+            con.execute("checkpoint")
+        finally:
+            con.execute("reset memory_limit")
     finally:
-        con.execute("reset memory_limit")
+        if not vacuum:
+            con.execute("reset max_vacuum_tasks")
 
 
 def _drop_story_bands_key(con: duckdb.DuckDBPyConnection, schema: str) -> None:
