@@ -111,16 +111,10 @@ def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], 
     )
     assigned: dict[str, str] = {}
     for article in fresh:
-        best, best_score = article.article_id, THRESHOLD
         numbers = title_numbers(article.title)
-        for other in {o for k in keys[article.article_id] for o in by_band.get(k, ())}:
-            story, sig, published, other_numbers = pool[other]
-            if abs(article.published_at - published) > WINDOW or numbers != other_numbers:
-                continue
-            score = similarity(sigs[article.article_id], sig)
-            if score >= best_score:
-                best, best_score = story, score
-        assigned[article.article_id] = best
+        near = [pool[other] for other in {o for k in keys[article.article_id] for o in by_band.get(k, ())}]
+        near = [c for c in near if c[3] == numbers and abs(article.published_at - c[2]) <= WINDOW]
+        best = assigned[article.article_id] = _best_story(article.article_id, sigs[article.article_id], near)
         pool[article.article_id] = (best, sigs[article.article_id], article.published_at, numbers)
         for k in keys[article.article_id]:
             by_band.setdefault(k, set()).add(article.article_id)
@@ -128,6 +122,19 @@ def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], 
     if written is not None:
         written.update(stored)
     return assigned
+
+
+def _best_story(article_id: str, sig: np.ndarray, near: Sequence[Candidate]) -> str:
+    """The story of the most similar candidate at `THRESHOLD` or above (of equals, the last), else the article's own.
+
+    The similarities in one step (a candidates x hashes comparison), as a loop over `similarity` would give them:
+    a whole count of equal hashes over 64, exact in a float.
+    """
+    if not near:
+        return article_id
+    scores = (np.stack([c[1] for c in near]) == sig).mean(axis=1)
+    last = len(scores) - 1 - int(np.argmax(scores[::-1]))
+    return near[last][0] if scores[last] >= THRESHOLD else article_id
 
 
 def _store(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], sigs: dict[str, np.ndarray],

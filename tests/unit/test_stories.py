@@ -170,3 +170,28 @@ def test_signatures_made_by_the_workers_cluster_as_those_made_here(tmp_path: Pat
     for a in out.articles:
         minhash, keys = out.signatures[a.article_id]
         assert np.array_equal(minhash, stories.signature(a.title, a.text)) and keys == shingles.bands(minhash)
+
+
+def test_the_best_story_is_the_one_a_loop_over_the_candidates_finds() -> None:
+    """`_best_story` scores all candidates at once; the loop it replaced is the reference: the last candidate with
+    the highest similarity at `THRESHOLD` or above, ties included, else the article's own story."""
+
+    def loop(article_id: str, sig: np.ndarray, near: list[stories.Candidate]) -> str:
+        best, best_score = article_id, stories.THRESHOLD
+        for story, other, _, _ in near:
+            score = stories.similarity(sig, other)
+            if score >= best_score:
+                best, best_score = story, score
+        return best
+
+    rng = np.random.default_rng(5)
+    day = datetime(2026, 11, 20, tzinfo=UTC)
+    for case in range(2000):
+        sig = rng.integers(0, 4, shingles.HASHES, dtype=np.uint64)
+        near = []
+        for n in range(int(rng.integers(0, 7))):
+            other = sig.copy()
+            flips = rng.choice(shingles.HASHES, int(rng.choice([0, 8, 16, 25, 26, 30, 40])), replace=False)
+            other[flips] += np.uint64(7)  # a whole number of hashes differ: equal scores and the threshold itself occur
+            near.append((f"s{case}-{n}", other, day, ""))
+        assert stories._best_story("own", sig, near) == loop("own", sig, near), case
