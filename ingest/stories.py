@@ -111,9 +111,9 @@ def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], 
     )
     assigned: dict[str, str] = {}
     for article in fresh:
-        numbers = title_numbers(article.title)
-        near = [pool[other] for other in {o for k in keys[article.article_id] for o in by_band.get(k, ())}]
-        near = [c for c in near if c[3] == numbers and abs(article.published_at - c[2]) <= WINDOW]
+        numbers, earliest, latest = title_numbers(article.title), article.published_at - WINDOW, article.published_at + WINDOW
+        others = {o for k in keys[article.article_id] for o in by_band.get(k, ())}
+        near = [c for c in map(pool.__getitem__, others) if c[3] == numbers and earliest <= c[2] <= latest]
         best = assigned[article.article_id] = _best_story(article.article_id, sigs[article.article_id], near)
         pool[article.article_id] = (best, sigs[article.article_id], article.published_at, numbers)
         for k in keys[article.article_id]:

@@ -195,3 +195,13 @@ def test_the_best_story_is_the_one_a_loop_over_the_candidates_finds() -> None:
             other[flips] += np.uint64(7)  # a whole number of hashes differ: equal scores and the threshold itself occur
             near.append((f"s{case}-{n}", other, day, ""))
         assert stories._best_story("own", sig, near) == loop("own", sig, near), case
+
+
+def test_the_window_holds_its_edges_on_both_sides(tmp_path: Path) -> None:
+    """A copy exactly `WINDOW` apart, before or after, joins the story; a microsecond further it does not."""
+    day = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    title, edge, tick = "Rial hits new low of 1,230,000", stories.WINDOW, timedelta(microseconds=1)
+    for n, (offset, joins) in enumerate(((edge, True), (-edge, True), (edge + tick, False), (-edge - tick, False))):
+        with connect(tmp_path / f"w{n}.duckdb") as con:
+            assigned = stories.assign_stories(con, [_article(1, title, day), _article(2, title, day + offset)], set())
+        assert (assigned["a2"] == assigned["a1"]) is joins, offset
