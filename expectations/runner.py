@@ -41,6 +41,7 @@ class SuiteOutcome:
 _CONTEXTS: dict[str, Any] = {}
 _PREPARING: dict[str, threading.Thread] = {}
 _OPENING = threading.Lock()
+_REGISTERING = threading.Lock()  # held briefly, never while importing
 log = logging.getLogger(__name__)
 
 
@@ -51,14 +52,20 @@ def prepare(project_dir: Path) -> None:
     entries are parsed: behind the fetch (waiting on the network) or the workers' parsing they cost the run little.
     Nothing else may import GX or pandas meanwhile (a module half-imported on one thread is met half-made on the
     other): every validation, and the end of the run (`prepared`), waits for the thread first. An error on the
-    thread is raised again by the validation that opens the context, in its own thread.
+    thread is raised again by the validation that opens the context, in its own thread; a thread that cannot be
+    started leaves the opening to that validation.
     """
     key = str(project_dir.resolve())
-    if key in _CONTEXTS or key in _PREPARING:
-        return
-    thread = threading.Thread(target=_prepare, args=(project_dir,), name="gx-prepare")
-    _PREPARING[key] = thread
-    thread.start()
+    with _REGISTERING:  # one thread per folder, however many callers
+        if key in _CONTEXTS or key in _PREPARING:
+            return
+        thread = threading.Thread(target=_prepare, args=(project_dir,), name="gx-prepare")
+        try:
+            thread.start()
+        except RuntimeError as exc:  # no thread to be had (a process at its limit): the validation opens it
+            log.warning("GX is imported when the batch is validated: no thread to prepare it (%s)", exc)
+            return
+        _PREPARING[key] = thread
 
 
 def _prepare(project_dir: Path) -> None:

@@ -13,6 +13,7 @@ here instead, with a warning: slower, never lost.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -92,7 +93,8 @@ def _warm() -> None:
     from ingest.extract import extract
     from ingest.language import warm
 
-    os.nice(WORKER_NICENESS)
+    with contextlib.suppress(OSError):  # a sandbox that refuses it: the worker runs at the writer's priority
+        os.nice(WORKER_NICENESS)
     extract(load_gazetteer(), "warm-up", "NATO", "Poland")
     warm()
 

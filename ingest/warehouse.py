@@ -66,7 +66,8 @@ def checkpoint(con: duckdb.DuckDBPyConnection, memory_limit: str | None = None,
     are written as row groups of their own. A run of many batches merges every few batches instead of at each
     one, and so rewrites each row once or twice instead of at every doubling (`pipeline.load_in_batches`).
     """
-    if not vacuum:
+    tasks = con.execute("select current_setting('max_vacuum_tasks')").fetchone() if not vacuum else None
+    if tasks is not None:
         con.execute("set max_vacuum_tasks = 0")
     try:
         if memory_limit:
@@ -83,8 +84,8 @@ def checkpoint(con: duckdb.DuckDBPyConnection, memory_limit: str | None = None,
         finally:
             con.execute("reset memory_limit")
     finally:
-        if not vacuum:
-            con.execute("reset max_vacuum_tasks")
+        if tasks is not None:  # the setting as it was (a global one: every connection to the database sees it)
+            con.execute(f"set max_vacuum_tasks = {int(tasks[0])}")
 
 
 def _drop_story_bands_key(con: duckdb.DuckDBPyConnection, schema: str) -> None:

@@ -54,9 +54,24 @@ def test_a_run_prepares_the_context_it_validates_with(settings: Settings) -> Non
     assert str(settings.gx_dir.resolve()) in runner._CONTEXTS and not runner._PREPARING
 
 
-def test_two_folders_prepared_at_once_open_one_after_the_other(tmp_path: Path) -> None:
-    """Two `prepare` threads never import GX side by side, nor wait for each other."""
+def test_two_folders_prepared_at_once_both_open_and_nothing_is_left_pending(tmp_path: Path) -> None:
+    """Two `prepare` threads (they open under one lock, so never import GX side by side) end with a context each.
+
+    The import itself on a thread, in a process that has not imported GX, is what the CLI tests run
+    (test_quality_gate runs `python -m ingest ingest-files` as a subprocess): they caught a half-imported module."""
     runner.prepare(tmp_path / "one")
     runner.prepare(tmp_path / "two")
     assert runner._context(tmp_path / "two") is not runner._context(tmp_path / "one")
     assert not runner._PREPARING
+
+
+def test_a_thread_that_cannot_start_leaves_the_opening_to_the_validation(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    runner.prepare(tmp_path / "gx")
+    assert not runner._PREPARING  # nothing registered that could never be joined
+    monkeypatch.undo()
+    assert runner._context(tmp_path / "gx") is runner._context(tmp_path / "gx")

@@ -39,3 +39,11 @@ def test_a_checkpoint_without_the_vacuum_leaves_the_merge_to_a_later_one(tmp_pat
         checkpoint(con, "1GB", vacuum=False)
         assert _row_groups(con) == 2
         assert con.execute("select current_setting('max_vacuum_tasks')").fetchone() == default
+
+
+def test_the_vacuum_setting_comes_back_as_it_was(tmp_path: Path) -> None:
+    with connect(tmp_path / "w.duckdb") as con:
+        con.execute("set max_vacuum_tasks = 7")
+        _append(con, 0)
+        checkpoint(con, vacuum=False)
+        assert con.execute("select current_setting('max_vacuum_tasks')").fetchone() == (7,)
