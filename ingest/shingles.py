@@ -42,7 +42,7 @@ def shingle_hashes(title: str, text: str) -> bytes:
 def signatures_of(hashes: Sequence[bytes]) -> list[np.ndarray]:
     """MinHash signatures of many documents' `shingle_hashes` at once: one vectorised pass over all their shingles.
 
-    Identical to `signature` on each: min over shingles of (a * h + b) modulo 2**64.
+    The same as each document's alone (`stories.signature`): min over its shingles of (a * h + b) modulo 2**64.
     """
     out = [_EMPTY.copy() for _ in hashes]
     filled = [i for i, h in enumerate(hashes) if h]
