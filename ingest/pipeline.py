@@ -15,11 +15,11 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pyarrow as pa
 
-from expectations.runner import preparing as validation_prepared
+from expectations.runner import preparing
 from ingest import landing, polling
 from ingest.catalog import load_catalog
 from ingest.extract import ExtractionResult, Gazetteer, extract, load_gazetteer
@@ -98,7 +98,24 @@ def payload_jobs(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[Fe
     ]  # fmt: skip
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def validation_prepared(function: Callable[Concatenate[Settings, P], R]) -> Callable[Concatenate[Settings, P], R]:
+    """`function(settings, ...)` with GX imported and its context opened on a thread meanwhile, for the validations
+    it reaches (`expectations.runner.preparing`: waited for at its end, however it ends)."""
+
+    @functools.wraps(function)
+    def prepared(settings: Settings, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with preparing(settings.gx_dir):
+            return function(settings, *args, **kwargs)
+
+    return prepared
+
+
 @collector_paused
+@validation_prepared
 def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str = "fetch",
                      replace: bool = False, batch_id: str | None = None, record_fetches: bool = True,
                      fulltext: Catalog | None = None, processed: Processed | None = None,
@@ -109,15 +126,6 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     this one loads); by default it is parsed here, while GX is imported and its context opened.
     `vacuum=False` leaves DuckDB's merge of small row groups to a later batch (`warehouse.checkpoint`).
     """
-    with validation_prepared(settings.gx_dir):
-        return _process_and_load(settings, feeds, fetches, source=source, replace=replace, batch_id=batch_id,
-                                 record_fetches=record_fetches, fulltext=fulltext, processed=processed,
-                                 vacuum=vacuum)  # fmt: skip
-
-
-def _process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str,
-                      replace: bool, batch_id: str | None, record_fetches: bool, fulltext: Catalog | None,
-                      processed: Processed | None, vacuum: bool) -> BatchStats:  # fmt: skip
     gaz = load_gazetteer()
     recovered = _recovered(settings, fetches) if record_fetches else []
     if processed is None:
@@ -184,6 +192,7 @@ BATCH_BYTES = 8 * 1024 * 1024
 VACUUM_EVERY = 16
 
 
+@validation_prepared  # GX imported while the workers parse
 def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str,
                     replace: bool = False, batch_bytes: int | None = None) -> BatchStats:  # fmt: skip
     """A large run (a folder of files) as consecutive batches of at most `batch_bytes` landed bytes (one body may exceed it).
@@ -206,7 +215,7 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence
         chunks[-1].append(fetch)
         size += bytes_
     total: BatchStats | None = None
-    with validation_prepared(settings.gx_dir), Workers(settings.workers) as workers:  # GX imported while the workers parse
+    with Workers(settings.workers) as workers:
         parsing = workers.submit(settings.landing_dir, payload_jobs(settings, feeds, chunks[0]))
         for number, chunk in enumerate(chunks):
             processed = parsing()
@@ -288,13 +297,13 @@ def record_rejected_batch(settings: Settings, batch_id: str, source: str, runs: 
         )
 
 
+@validation_prepared  # GX imported while the feeds are fetched
 def ingest_batch(settings: Settings, catalog: Catalog | None = None, *, due_only: bool = False,
                  fulltext: bool = False) -> BatchStats:  # fmt: skip
     """Plan, fetch, land, process and load (no dbt): the raw half of a micro-batch."""
     catalog = catalog or load_catalog(settings.feeds_file)
-    with validation_prepared(settings.gx_dir):  # GX imported while the feeds are fetched
-        fetches = fetch_and_land(plan(settings, catalog, due_only=due_only), settings, catalog)
-        return process_and_load(settings, catalog.feeds, fetches, fulltext=catalog if fulltext else None)
+    fetches = fetch_and_land(plan(settings, catalog, due_only=due_only), settings, catalog)
+    return process_and_load(settings, catalog.feeds, fetches, fulltext=catalog if fulltext else None)
 
 
 def files_as_fetches(paths: Iterable[Path], settings: Settings) -> tuple[list[Feed], list[FetchResult]]:
