@@ -158,8 +158,7 @@ class Workers:
 @collector_paused
 def _here(landing_dir: Path, jobs: Sequence[PayloadJob]) -> Processed:
     out = Processed()
-    for chunk in chunks(jobs, 1):
-        _run(landing_dir, chunk, load_gazetteer(), out)
+    _run(landing_dir, jobs, load_gazetteer(), out)
     return out
 
 
