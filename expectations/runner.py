@@ -104,25 +104,21 @@ def _open(project_dir: Path) -> Any:
         key = str(project_dir.resolve())
         if key in _CONTEXTS:
             return _CONTEXTS[key]
-        return _open_new(project_dir, key)
+        import great_expectations as gx
 
-
-def _open_new(project_dir: Path, key: str) -> Any:
-    import great_expectations as gx
-
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    project_dir.mkdir(parents=True, exist_ok=True)
-    context = gx.get_context(mode="file", project_root_dir=str(project_dir))
-    if context.variables.config_variables_file_path:
-        # GX reads and parses `uncommitted/config_variables.yml` again at every store lookup: dozens of times per
-        # checkpoint run, most of a warm run's fixed cost. The project substitutes no config variables (environment
-        # variables still work), so the project config stops naming the file; once per data folder.
-        context.variables.config_variables_file_path = None  # type: ignore[assignment]  # GX accepts None
-        context.variables.save()
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        project_dir.mkdir(parents=True, exist_ok=True)
         context = gx.get_context(mode="file", project_root_dir=str(project_dir))
-    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
-    _CONTEXTS[key] = context
-    return context
+        if context.variables.config_variables_file_path:
+            # GX reads and parses `uncommitted/config_variables.yml` again at every store lookup: dozens of times per
+            # checkpoint run, most of a warm run's fixed cost. The project substitutes no config variables (environment
+            # variables still work), so the project config stops naming the file; once per data folder.
+            context.variables.config_variables_file_path = None  # type: ignore[assignment]  # GX accepts None
+            context.variables.save()
+            context = gx.get_context(mode="file", project_root_dir=str(project_dir))
+        context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+        _CONTEXTS[key] = context
+        return context
 
 
 def _batch_definition(context: Any, asset_name: str) -> Any:
