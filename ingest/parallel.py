@@ -17,7 +17,8 @@ import contextlib
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -99,6 +100,29 @@ def _warm() -> None:
     warm()
 
 
+@contextlib.contextmanager
+def _main_script_left_out() -> Iterator[None]:
+    """Start worker processes without running the caller's main script in each of them.
+
+    multiprocessing prepares every child it starts (forkserver, spawn) by running the parent's `__main__`
+    file again, as `__mp_main__`, when the parent was started as a script. Under Airflow that script is the
+    `airflow` command: each worker imported Airflow before its first payload, about 2 s of the pool's start
+    and 100 MB of each worker's memory on this machine. The workers run `ingest` code only, never a function
+    of the caller's script, so the main module's `__file__` is hidden while they start: a main module without
+    one (an interactive session's) is left alone.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 class Workers:
     """A pool for a whole run (one or many batches), or none: `submit` a batch now, take its result later.
 
@@ -137,7 +161,8 @@ class Workers:
         try:  # workers start on the first submit: a process that may not have children finds out here
             pool = self._started()
             assert pool is not None
-            futures = [pool.submit(_in_worker, landing_dir, chunk) for chunk in chunks(jobs, self.workers)]
+            with _main_script_left_out():  # the pool starts its processes as tasks are submitted
+                futures = [pool.submit(_in_worker, landing_dir, chunk) for chunk in chunks(jobs, self.workers)]
         except (OSError, AssertionError, BrokenProcessPool) as exc:
             self._give_up(exc, len(jobs))
             return lambda: _here(landing_dir, jobs)

@@ -187,3 +187,48 @@ def test_the_workers_yield_the_cpu_to_the_writer() -> None:
         pool = workers._started()
         assert pool is not None
         assert pool.submit(os.nice, 0).result() == min(os.nice(0) + parallel.WORKER_NICENESS, 19)  # 19: the lowest
+
+
+CALLER = """
+import json, os, sys
+from pathlib import Path
+
+with open(os.environ["IMPORTS_LOG"], "a") as log:  # every process that runs this file says so
+    log.write(f"{__name__}\\n")
+
+if __name__ == "__main__":
+    from datetime import UTC, datetime
+
+    from ingest import landing
+    from ingest.models import Feed
+    from ingest.parallel import PayloadJob, Workers
+
+    landing_dir, jobs = Path(sys.argv[1]), []
+    for path in sys.argv[2:]:
+        body = Path(path).read_bytes()
+        feed = Feed(id=Path(path).stem, url="http://127.0.0.1/" + Path(path).name, publisher=Path(path).stem)
+        jobs.append(PayloadJob(landing.land(landing_dir, body), feed, datetime.now(UTC), feed.url, None, len(body)))
+    with Workers(2) as workers:
+        out = workers.submit(landing_dir, jobs, min_bytes=0)()
+        print(json.dumps({"articles": len(out.articles), "pooled": workers.workers == 2,
+                          "file": globals().get("__file__") == sys.argv[0]}))
+"""
+
+
+def test_the_workers_do_not_run_the_callers_main_script(tmp_path: Path) -> None:
+    """A caller started as a script (`airflow`, `celery`, `defnews`) is not run again in every worker: under
+    Airflow each worker imported Airflow (about 2 s and 100 MB) before its first payload."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script, log = tmp_path / "caller.py", tmp_path / "imports.log"
+    script.write_text(CALLER, encoding="utf-8")
+    feeds = [str(p) for p in sorted(SAMPLES.glob("*.xml"))[:3]]
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "landing"), *feeds], capture_output=True, text=True,
+                          env={**os.environ, "IMPORTS_LOG": str(log)}, timeout=300, check=True)  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["pooled"] and result["articles"] > 0, done.stderr
+    assert log.read_text(encoding="utf-8").split() == ["__main__"]  # the caller, and no worker
+    assert result["file"]  # the main module's own `__file__` is back
