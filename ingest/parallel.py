@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -100,6 +101,9 @@ def _warm() -> None:
     warm()
 
 
+_MAIN_SCRIPT = threading.Lock()
+
+
 @contextlib.contextmanager
 def _main_script_left_out() -> Iterator[None]:
     """Start worker processes without running the caller's main script in each of them.
@@ -111,16 +115,14 @@ def _main_script_left_out() -> Iterator[None]:
     of the caller's script, so the main module's `__file__` is hidden while they start: a main module without
     one (an interactive session's) is left alone.
     """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if main is None or path is None:
-        yield
-        return
-    del main.__file__
-    try:
-        yield
-    finally:
-        main.__file__ = path
+    with _MAIN_SCRIPT:  # two pools starting at once on two threads: one hides and restores it at a time
+        main = sys.modules.get("__main__")
+        path = main.__dict__.pop("__file__", None) if main is not None else None
+        try:
+            yield
+        finally:
+            if main is not None and path is not None:
+                main.__file__ = path
 
 
 class Workers:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -218,16 +222,12 @@ if __name__ == "__main__":
 def test_the_workers_do_not_run_the_callers_main_script(tmp_path: Path) -> None:
     """A caller started as a script (`airflow`, `celery`, `defnews`) is not run again in every worker: under
     Airflow each worker imported Airflow (about 2 s and 100 MB) before its first payload."""
-    import json
-    import os
-    import subprocess
-    import sys
-
     script, log = tmp_path / "caller.py", tmp_path / "imports.log"
     script.write_text(CALLER, encoding="utf-8")
     feeds = [str(p) for p in sorted(SAMPLES.glob("*.xml"))[:3]]
     done = subprocess.run([sys.executable, str(script), str(tmp_path / "landing"), *feeds], capture_output=True, text=True,
-                          env={**os.environ, "IMPORTS_LOG": str(log)}, timeout=300, check=True)  # fmt: skip
+                          env={**os.environ, "IMPORTS_LOG": str(log)}, timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["pooled"] and result["articles"] > 0, done.stderr
     assert log.read_text(encoding="utf-8").split() == ["__main__"]  # the caller, and no worker
