@@ -11,7 +11,8 @@ with the article is also looked for in the form it takes after ل ("للصين",
 matches resolve leftmost-longest within each lane
 (actors, topics). Two kinds of pattern exist only to win that contest and vanish: places that
 contain an actor's name ("South China Sea" is not China) in the actor lane, and negative cues
-("nuclear-powered") in the topic lane.
+("nuclear-powered") in the topic lane. A force or organ named with its own state's name ("U.S. Army", "Russian
+troops") also names that state, which the longest match hid (`nested_states`).
 
 Two implementations of these rules give the same hits. The C extension (`native.Scanner`, see
 _scan.c) runs the scan and the choice in C and hands Python only the kept hits: extraction is the
@@ -136,6 +137,62 @@ def _opens(text: str, start: int) -> bool:
         if at == 0 or not text[at - 1].isalnum():
             return True
     return False
+
+
+# Forces and organs whose name holds their own state's ("U.S. Army", "Russian Security Council", "美国陆军"): the
+# longest match hides the state inside, yet the name mentions it (the labelling guidelines' rule 6). Not armed groups
+# ("Pakistani Taliban" is no organ of Pakistan) and not persons ("Israel Katz").
+NESTED_STATE_TYPES = frozenset({"armed_force", "organisation"})
+
+
+class NestedState(NamedTuple):
+    pattern: Pattern  # the state's alias found inside the outer one
+    begin: int  # its offsets within the outer alias
+    end: int
+
+
+class NestedStates(NamedTuple):
+    by_surface: dict[str, tuple[str, tuple[NestedState, ...]]]  # an outer alias -> its owner, the states in it
+    owners: frozenset[str]  # the actors with such an alias
+
+
+@lru_cache(maxsize=4)
+def nested_states(gaz: Gazetteer) -> NestedStates:
+    """For each full alias of a force or organ that holds a full alias of the actor's own state (same `country`),
+    at word boundaries as the scan has them: the owner's id, and the state's aliases in it (leftmost-longest,
+    not overlapping). "PLA Navy" holds no state (the PLA is no state); "Taiwan Affairs Office" is China's, and
+    holds Taiwan's name, not China's: neither gets one."""
+    states = {a.country: a for a in gaz.actors if a.type == "state" and a.country}
+    table: dict[str, tuple[str, tuple[NestedState, ...]]] = {}
+    for pattern in _patterns(gaz):
+        if pattern.kind != "actor" or pattern.contextual:
+            continue
+        actor = gaz.actor(pattern.entity_id)
+        state = states.get(actor.country) if actor.country and actor.type in NESTED_STATE_TYPES else None
+        if state is None:
+            continue
+        found = _occurrences(pattern.surface, state.aliases)
+        if found:
+            table[pattern.surface] = (actor.id, tuple(NestedState(Pattern("actor", state.id, name, True), begin, end)
+                                                      for begin, end, name in found))  # fmt: skip
+    return NestedStates(table, frozenset(owner for owner, _ in table.values()))
+
+
+def _occurrences(text: str, names: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Where `names` occur in `text` at word boundaries (the scan's), leftmost-longest and not overlapping."""
+    found = []
+    for name in names:
+        begin = text.find(name)
+        while begin >= 0:
+            end = begin + len(name)
+            if _opens(text, begin) and not (end < len(text) and _joined(text[end], text[end - 1])):
+                found.append((begin, end, name))
+            begin = text.find(name, begin + 1)
+    kept: list[tuple[int, int, str]] = []
+    for begin, end, name in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
+        if not kept or begin >= kept[-1][1]:
+            kept.append((begin, end, name))
+    return kept
 
 
 def _name_word(word: str) -> bool:

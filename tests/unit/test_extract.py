@@ -264,3 +264,40 @@ def test_an_extraction_result_pickles_to_itself(protocol: int) -> None:
     for result in results:
         back = pickle.loads(pickle.dumps(result, protocol=protocol))
         assert back == result and all(type(m) is Mention for m in back.mentions)
+
+
+def _named(text: str) -> list[tuple[str, str, int, int]]:
+    return [(m.entity_id, m.surface, m.start, m.end) for m in extract(GAZ, "x", "", text).mentions if m.kind == "actor"]
+
+
+def test_a_force_or_organ_named_with_its_states_name_names_the_state_too() -> None:
+    # the labelling guidelines' rule 6: "U.S. Navy" -> us-navy + united-states; the state's mention is on its own name
+    assert _named("The U.S. Army will not reach its goal.") == [("us-army", "U.S. Army", 4, 13), ("united-states", "U.S.", 4, 8)]
+    assert _named("Russian troops advanced.") == [("russian-armed-forces", "Russian troops", 0, 14), ("russia", "Russian", 0, 7)]
+    assert _named("Ships of the China Coast Guard.")[1] == ("china", "China", 13, 18)
+    assert _named("美国陆军宣布") == [("us-army", "美国陆军", 0, 4), ("united-states", "美国", 0, 2)]  # no spaces to find
+    assert ("russia", "Russian Federation", 24, 42) in _named("Security Council of the Russian Federation")  # the longest
+    twice = _named("U.S. Army units and Russian troops met U.S. Army officers.")
+    assert [(a, start) for a, _, start, _ in twice] == [
+        ("us-army", 0), ("united-states", 0), ("russian-armed-forces", 20), ("russia", 20),
+        ("us-army", 39), ("united-states", 39),
+    ]  # fmt: skip
+    # the state counts as named in full, so its short forms count beside it, as beside "United States"
+    assert "United States" in _actors("", "America's budget. The U.S. Army asked for more.")
+    assert "United States" not in _actors("", "America's budget. The Russian Army asked for more.")
+
+
+def test_only_a_states_own_force_or_organ_names_it() -> None:
+    assert [a for a, *_ in _named("PLA Navy ships met the Taiwan Affairs Office.")] == ["pla-navy", "taiwan-affairs-office"]
+    assert [a for a, *_ in _named("The Pakistani Taliban threatened Israel Katz.")] == ["ttp", "israel-katz"]
+    assert [a for a, *_ in _named("Patrols in the South China Sea.")] == []  # a place, not a force
+
+
+def test_the_state_named_inside_keeps_salience_and_order() -> None:
+    body = "x " * 50 + "The U.S. Central Command said so."
+    mentions = [m for m in extract(GAZ, "x", "U.S. Army drills", body).mentions if m.kind == "actor"]
+    assert [(m.field, m.entity_id) for m in mentions] == [
+        ("title", "us-army"), ("title", "united-states"), ("body", "us-central-command"), ("body", "united-states"),
+    ]  # fmt: skip
+    assert mentions[1].salience == 1.0 and mentions[3].salience == mentions[2].salience
+    assert body[mentions[3].start : mentions[3].end] == "U.S."
