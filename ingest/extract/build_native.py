@@ -3,9 +3,10 @@
     python ingest/extract/build_native.py   # `make install` runs it when _scan.c changes
 
 Why not the build backend: the project is installed editable by uv with hatchling, which builds
-no C; one source file does not need setuptools. The module is optional: without a C compiler
-(the slim Docker image) this prints why and exits 0, and `ingest.extract.matcher` uses its
-pure-Python path, which gives the same hits. A compiler that fails on the source is an error.
+no C; one source file does not need setuptools. It imports nothing of the project, so the
+Dockerfile's `native` stage runs it on its own. The module is optional: without a C compiler
+this prints why and exits 0, and `ingest.extract.matcher` uses its pure-Python path, which
+gives the same hits. A compiler that fails on the source is an error.
 Set CC to pick the compiler (default `cc`).
 """
 

@@ -5,7 +5,7 @@ with the same output.
 extraction's mentions, the candidate-name runs and py3langid's DFA walk (`ingest.language`) in C;
 the Python code beside each call is the reference the tests hold it to
 (tests/unit/test_scan_native.py, tests/unit/test_language_native.py) and the fallback where no C
-compiler was there (the slim Docker image). DEFNEWS_NATIVE=0 forces the Python path.
+compiler was there. DEFNEWS_NATIVE=0 forces the Python path.
 """
 
 from __future__ import annotations

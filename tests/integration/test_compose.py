@@ -216,6 +216,11 @@ def test_dockerfile_essentials() -> None:
     assert re.search(r"RUN .*defnews manifest", text, re.DOTALL)
     assert "AIRFLOW__COSMOS__ENABLE_TELEMETRY=False" in text
     assert "AIRFLOW__CORE__DAGS_FOLDER=/opt/defnews/dags" in text
+    # the matcher's C extension: built in a stage of its own on the same base, copied in, and checked to load
+    assert re.search(r"^FROM python:3\.11-slim-bookworm AS native\b", text, re.MULTILINE)
+    assert re.search(r"^RUN python ingest/extract/build_native\.py", text, re.MULTILINE)
+    assert "COPY --from=native /build/ingest/extract/_scan*.so ingest/extract/" in text
+    assert "assert not native.WHY_PYTHON" in text
 
 
 def test_celery_extra_declared_and_locked() -> None:
