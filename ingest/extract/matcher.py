@@ -71,8 +71,10 @@ def _with_contractions(names: tuple[str, ...], taken: set[str]) -> list[str]:
     return [*names, *(form for form in contracted if form not in taken)]
 
 
-def _patterns(gaz: Gazetteer) -> list[Pattern]:
-    out = []
+@lru_cache(maxsize=4)
+def _patterns(gaz: Gazetteer) -> tuple[Pattern, ...]:
+    """Every pattern of the gazetteer, made once (the scanner, the Python automaton and `nested_states` read them)."""
+    out: list[Pattern] = []
     taken = {name for actor in gaz.actors for name in (*actor.aliases, *actor.context_aliases)} | set(gaz.not_actors)
     for actor in gaz.actors:
         guarded = set(actor.guarded_aliases)
@@ -83,7 +85,7 @@ def _patterns(gaz: Gazetteer) -> list[Pattern]:
         out += [Pattern("topic", topic.id, k, False, weight=topic.weight(k), title_weight=topic.weight(k) * topic.title_boost)
                 for k in topic.keywords]  # fmt: skip
         out += [Pattern("negative", topic.id, k, False, weight=-1.0) for k in topic.negative]
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
@@ -216,7 +218,7 @@ def native_scanner(gaz: Gazetteer) -> native.Scanner | None:
     if native.WHY_PYTHON:
         log.info("extract: pure-Python matcher and candidates (%s)", native.WHY_PYTHON)
         return None
-    patterns = tuple(_patterns(gaz))
+    patterns = _patterns(gaz)
     entries = [(_fold(p.surface), p.surface if p.case_sensitive else None, int(LANE[p.kind] == "topic"), p.guarded)
                for p in patterns]  # fmt: skip
     tally = [(TALLY_KINDS[p.kind], p.entity_id, p.contextual, p.weight, p.title_weight) for p in patterns]
