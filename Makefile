@@ -19,7 +19,7 @@ help:
 	@echo "make demo      the sample feeds on loopback through Airflow, DuckDB, dbt and GX; prints a summary"
 	@echo "make test      install, lint, then the whole test suite"
 	@echo "make lint      ruff (with Airflow's AIR rules) and sqlfluff on dbt_project/"
-	@echo "make eval      precision, recall and F1 of actor and topic extraction on eval/labelled.jsonl"
+	@echo "make eval      precision, recall and F1 of actor and topic extraction on the labelled sets in eval/"
 	@echo "make bench     the benchmark, one JSON object (QUICK=1 for a smaller run)"
 	@echo "make parse-diff  the fast parse path against feedparser over ../shared/corpora (CORPORA=... elsewhere)"
 
@@ -56,6 +56,7 @@ parse-diff: install
 
 eval: install
 	$(BIN)/defnews eval
+	$(BIN)/defnews eval eval/labelled_zh_ar.jsonl
 
 lint: install
 	$(BIN)/ruff check ingest expectations dags tests samples bench

@@ -74,8 +74,14 @@ def _same_mentions(hits: list[Hit], text: str) -> None:
             assert all(type(m) is Mention and type(m.salience) is float for m in made)
 
 
+def _eval_rows() -> list[dict[str, str]]:
+    """Both labelled sets: the six languages, and Chinese and Arabic (unspaced text, proclitics)."""
+    return [json.loads(line) for name in ("labelled.jsonl", "labelled_zh_ar.jsonl")
+            for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines() if line]  # fmt: skip
+
+
 def _eval_texts() -> list[str]:
-    rows = [json.loads(line) for line in (ROOT / "eval" / "labelled.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    rows = _eval_rows()
     return [text for row in rows for text in (row["title"], row["text"], clean_text(row["text"]))]
 
 
@@ -244,7 +250,7 @@ def test_shuffled_sentences_of_every_kind_of_name() -> None:
 
 def test_the_fallback_gives_the_same_extraction() -> None:
     """DEFNEWS_NATIVE=0 takes the Python path, as a machine without the extension does."""
-    rows = [json.loads(line) for line in (ROOT / "eval" / "labelled.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    rows = _eval_rows()
     script = (
         "import json, sys\n"
         "from ingest.extract import extract, load_gazetteer\n"
