@@ -15,7 +15,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY ingest/extract/_scan.c ingest/extract/build_native.py ingest/extract/
-RUN python ingest/extract/build_native.py
+RUN python ingest/extract/build_native.py && ls -l ingest/extract/_scan*.so
 
 FROM python:3.11-slim-bookworm
 

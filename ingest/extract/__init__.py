@@ -129,7 +129,8 @@ def _with_nested_states(hits: list[Hit], nested: NestedStates, confirmed: set[st
 
     Most articles confirm none of those forces and organs, and pay one set check; where one is confirmed, the
     hits that carry a state are found by C-level set and list operations: a Python loop over every hit cost a
-    tenth of extraction. The hits stay in text order, a nested hit right after the one it lies in."""
+    tenth of extraction. A nested hit comes right after the hit it lies in (before a topic hit that starts where
+    that one does: each lane is in text order, as the scan gives them)."""
     if confirmed.isdisjoint(nested.owners) or not hits:
         return hits
     surfaces = list(map(_SURFACE, hits))

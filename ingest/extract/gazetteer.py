@@ -49,6 +49,7 @@ class Actor:
     aliases: tuple[str, ...]
     context_aliases: tuple[str, ...]
     guarded_aliases: tuple[str, ...] = ()  # also a personal name ("Jordan", "Chad"): not beside other name words
+    organ_of_state: bool = True  # a force or organ of its `country`; false for a party ("French National Rally")
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def _actor(raw: dict[str, Any]) -> Actor:
         aliases=full,
         context_aliases=_strings(raw, "context_aliases"),
         guarded_aliases=_strings(raw, "guarded_aliases"),
+        organ_of_state=raw.get("organ_of_state", True) is not False,
     )
 
 

@@ -143,7 +143,8 @@ def _opens(text: str, start: int) -> bool:
 
 # Forces and organs whose name holds their own state's ("U.S. Army", "Russian Security Council", "美国陆军"): the
 # longest match hides the state inside, yet the name mentions it (the labelling guidelines' rule 6). Not armed groups
-# ("Pakistani Taliban" is no organ of Pakistan) and not persons ("Israel Katz").
+# ("Pakistani Taliban" is no organ of Pakistan), not persons ("Israel Katz"), and not an organisation marked
+# `organ_of_state: false` in the gazetteer (a party: "التجمع الوطني الفرنسي", the French National Rally).
 NESTED_STATE_TYPES = frozenset({"armed_force", "organisation"})
 
 
@@ -170,7 +171,8 @@ def nested_states(gaz: Gazetteer) -> NestedStates:
         if pattern.kind != "actor" or pattern.contextual:
             continue
         actor = gaz.actor(pattern.entity_id)
-        state = states.get(actor.country) if actor.country and actor.type in NESTED_STATE_TYPES else None
+        own = actor.type in NESTED_STATE_TYPES and actor.organ_of_state
+        state = states.get(actor.country) if own and actor.country else None
         if state is None:
             continue
         found = _occurrences(pattern.surface, state.aliases)
