@@ -189,7 +189,7 @@ def _occurrences(text: str, names: tuple[str, ...]) -> list[tuple[int, int, str]
         begin = text.find(name)
         while begin >= 0:
             end = begin + len(name)
-            if _opens(text, begin) and not (end < len(text) and _joined(text[end], text[end - 1])):
+            if _at_word_edges(text, begin, end):
                 found.append((begin, end, name))
             begin = text.find(name, begin + 1)
     kept: list[tuple[int, int, str]] = []
@@ -197,6 +197,11 @@ def _occurrences(text: str, names: tuple[str, ...]) -> list[tuple[int, int, str]
         if not kept or begin >= kept[-1][1]:
             kept.append((begin, end, name))
     return kept
+
+
+def _at_word_edges(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` may be a hit: it opens at a boundary (`_opens`) and does not run on into a word."""
+    return _opens(text, start) and not (end < len(text) and _joined(text[end], text[end - 1]))
 
 
 def _name_word(word: str) -> bool:
@@ -248,12 +253,11 @@ def find_hits_python(gaz: Gazetteer, text: str) -> list[Hit]:
     """`find_hits` in Python: the reference implementation, and the fallback."""
     if not text:
         return []
-    size = len(text)
     candidates: list[tuple[int, int, Pattern]] = []  # (start, end, pattern); Hits are made for the kept ones only
     for end_index, (length, patterns) in build_automaton(gaz).iter(_fold(text)):
         start, end = end_index - length + 1, end_index + 1
-        if not _opens(text, start) or (end < size and _joined(text[end], text[end - 1])):
-            continue  # not at a word boundary
+        if not _at_word_edges(text, start, end):
+            continue
         for pattern in patterns:
             if pattern.case_sensitive and text[start:end] != pattern.surface:
                 continue

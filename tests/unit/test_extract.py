@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -295,33 +292,6 @@ def test_only_a_states_own_force_or_organ_names_it() -> None:
     assert [a for a, *_ in _named("The Pakistani Taliban threatened Israel Katz.")] == ["ttp", "israel-katz"]
     assert [a for a, *_ in _named("Patrols in the South China Sea.")] == []  # a place, not a force
     assert [a for a, *_ in _named("قال التجمع الوطني الفرنسي")] == ["national-rally"]  # a party: organ_of_state false
-
-
-NESTED_SENTENCES = [
-    "The U.S. Army units and Russian troops met U.S. Army officers.",
-    "美国陆军宣布；中国海警船只靠近。",
-    "وقالت القيادة المركزية الأمريكية إن القوات الروسية انسحبت وللبحرية الأمريكية سفن في المنطقة.",
-    "America's budget. The U.S. Central Command asked for more.",
-]
-
-
-def test_the_python_path_finds_the_same_states_inside_names() -> None:
-    """DEFNEWS_NATIVE=0 (no C extension) gives the same mentions, nested states included."""
-    script = (
-        "import json, sys\n"
-        "from ingest.extract import extract, load_gazetteer\n"
-        "from ingest.extract.matcher import native_available\n"
-        "gaz = load_gazetteer()\n"
-        "assert not native_available(gaz)\n"
-        "for text in json.loads(sys.stdin.read()):\n"
-        "    print(repr(extract(gaz, 'x', 'U.S. Army drills', text).mentions))\n"
-    )
-    env = {**os.environ, "DEFNEWS_NATIVE": "0"}
-    python = subprocess.run([sys.executable, "-c", script], input=json.dumps(NESTED_SENTENCES), env=env,
-                            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True)  # fmt: skip
-    here = [repr(extract(GAZ, "x", "U.S. Army drills", text).mentions) for text in NESTED_SENTENCES]
-    assert python.stdout.splitlines() == here
-    assert all("united-states" in line for line in here)
 
 
 def test_the_state_named_inside_keeps_salience_and_order() -> None:

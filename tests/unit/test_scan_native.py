@@ -248,9 +248,20 @@ def test_shuffled_sentences_of_every_kind_of_name() -> None:
         _same(" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))))
 
 
+# forces and organs named with their own state's name (`matcher.nested_states`), in three scripts
+NESTED_SENTENCES = [
+    "The U.S. Army units and Russian troops met U.S. Army officers.",
+    "美国陆军宣布；中国海警船只靠近。",
+    "وقالت القيادة المركزية الأمريكية إن القوات الروسية انسحبت وللبحرية الأمريكية سفن في المنطقة.",
+    "America's budget. The U.S. Central Command asked for more.",
+]
+
+
 def test_the_fallback_gives_the_same_extraction() -> None:
-    """DEFNEWS_NATIVE=0 takes the Python path, as a machine without the extension does."""
-    rows = _eval_rows()
+    """DEFNEWS_NATIVE=0 takes the Python path, as a machine without the extension does: the eval sets, and the states
+    found inside names."""
+    nested = [{"id": f"nested-{n}", "title": "U.S. Army drills", "text": text} for n, text in enumerate(NESTED_SENTENCES)]
+    rows = [*_eval_rows(), *nested]
     script = (
         "import json, sys\n"
         "from ingest.extract import extract, load_gazetteer\n"
@@ -265,6 +276,7 @@ def test_the_fallback_gives_the_same_extraction() -> None:
                             capture_output=True, text=True, check=True)  # fmt: skip
     native = [repr(extract(GAZ, row["id"], row["title"], row["text"])) for row in rows]
     assert python.stdout.splitlines() == native
+    assert all("united-states" in line for line in native[-len(nested) :])
 
 
 def test_the_scanner_refuses_malformed_patterns() -> None:
