@@ -91,10 +91,12 @@ def chunks(jobs: Sequence[PayloadJob], workers: int) -> list[Sequence[PayloadJob
 
 def _warm() -> None:
     """Load the gazetteer, build its automaton and the language model once per worker, before the first payload;
-    and yield the CPU to the writer (`WORKER_NICENESS`)."""
+    tune the worker's heap as the writer's (`memory.tune_heap`); and yield the CPU to the writer (`WORKER_NICENESS`)."""
     from ingest.extract import extract
     from ingest.language import warm
+    from ingest.memory import tune_heap
 
+    tune_heap()
     with contextlib.suppress(OSError):  # a sandbox that refuses it: the worker runs at the writer's priority
         os.nice(WORKER_NICENESS)
     extract(load_gazetteer(), "warm-up", "NATO", "Poland")

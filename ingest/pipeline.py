@@ -10,14 +10,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import platform
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
-
-import pyarrow as pa
 
 from expectations.runner import preparing
 from ingest import landing, polling
@@ -25,6 +22,7 @@ from ingest.catalog import load_catalog
 from ingest.extract import ExtractionResult, Gazetteer, extract, load_gazetteer
 from ingest.fetch import Target, fetch_targets
 from ingest.load import PAYLOAD_COLUMNS, Batch, load_batch, read_states, record_validation_runs
+from ingest.memory import give_back, tune_heap
 from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult, PayloadRecord
 from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.process import Processed, collector_paused, dedupe
@@ -102,12 +100,14 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def validation_prepared(function: Callable[Concatenate[Settings, P], R]) -> Callable[Concatenate[Settings, P], R]:
-    """`function(settings, ...)` with GX imported and its context opened on a thread meanwhile, for the validations
-    it reaches (`expectations.runner.preparing`: waited for at its end, however it ends)."""
+def writer_entry(function: Callable[Concatenate[Settings, P], R]) -> Callable[Concatenate[Settings, P], R]:
+    """A way into the writer's work: `function(settings, ...)` with the process's heap tuned first (`memory.tune_heap`,
+    before the threads below start) and GX imported and its context opened on a thread meanwhile, for the
+    validations it reaches (`expectations.runner.preparing`: waited for at its end, however it ends)."""
 
     @functools.wraps(function)
     def prepared(settings: Settings, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        tune_heap()
         with preparing(settings.gx_dir):
             return function(settings, *args, **kwargs)
 
@@ -115,7 +115,7 @@ def validation_prepared(function: Callable[Concatenate[Settings, P], R]) -> Call
 
 
 @collector_paused
-@validation_prepared
+@writer_entry
 def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str = "fetch",
                      replace: bool = False, batch_id: str | None = None, record_fetches: bool = True,
                      fulltext: Catalog | None = None, processed: Processed | None = None,
@@ -176,7 +176,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     )  # fmt: skip
     with open_writer(settings) as con:
         loaded = load_batch(con, batch)
-        _give_back_memory()  # the load's Arrow tables and lists, before the checkpoint takes its share
+        give_back()  # the load's Arrow tables and lists, before the checkpoint takes its share
         checkpoint(con, settings.warehouse_memory_limit, vacuum=vacuum)  # under a cap: the close would checkpoint without
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
@@ -192,7 +192,7 @@ BATCH_BYTES = 8 * 1024 * 1024
 VACUUM_EVERY = 16
 
 
-@validation_prepared  # GX imported while the workers parse
+@writer_entry  # GX imported while the workers parse
 def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str,
                     replace: bool = False, batch_bytes: int | None = None) -> BatchStats:  # fmt: skip
     """A large run (a folder of files) as consecutive batches of at most `batch_bytes` landed bytes (one body may exceed it).
@@ -225,36 +225,11 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence
             stats = process_and_load(settings, feeds, chunk, source=source, replace=replace, record_fetches=False,
                                      processed=processed, vacuum=last or (number + 1) % VACUUM_EVERY == 0)  # fmt: skip
             total = stats if total is None else total.plus(stats)
-            _give_back_memory()
+            give_back()
             if len(chunks) > 1:
                 log.info("batch %s: %d entries, %d new articles", stats.batch_id, stats.entries_seen, stats.articles_new)
     assert total is not None
     return total
-
-
-def _give_back_memory() -> None:
-    """Return the freed memory of a loaded batch to the system: Arrow's pool and glibc's heap keep it otherwise.
-
-    Measured over 14 batches: the writer's RSS grew from 720 MB to 1.1 GB without this, and stayed near 520 MB with it.
-    """
-    pa.default_memory_pool().release_unused()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, looked up once: `ctypes.util.find_library` runs `ldconfig` in a child process, a fork of
-    the writer whose RSS counted the writer's pages again (a 1.1 GB sample of the process tree at 100,000 entries)."""
-    import ctypes
-
-    if "glibc" not in platform.libc_ver()[0]:
-        return None
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
 
 
 def _as_parsed(article: Article, parsed: dict[str, Article]) -> bool:
@@ -297,7 +272,7 @@ def record_rejected_batch(settings: Settings, batch_id: str, source: str, runs: 
         )
 
 
-@validation_prepared  # GX imported while the feeds are fetched
+@writer_entry  # GX imported while the feeds are fetched
 def ingest_batch(settings: Settings, catalog: Catalog | None = None, *, due_only: bool = False,
                  fulltext: bool = False) -> BatchStats:  # fmt: skip
     """Plan, fetch, land, process and load (no dbt): the raw half of a micro-batch."""
