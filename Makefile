@@ -68,4 +68,4 @@ test: install lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf data .pytest_cache .ruff_cache .mypy_cache dbt_project/target dbt_project/logs ingest/extract/_scan.*.so
+	rm -rf data .cache .pytest_cache .ruff_cache .mypy_cache dbt_project/target dbt_project/logs ingest/extract/_scan.*.so

@@ -23,6 +23,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Nothing in the tests reaches beyond loopback, and no tool phones home.
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
+# Parsed gazetteers go to the checkout's own cache folder, not the user's (the tests' subprocesses inherit it).
+os.environ.setdefault("DEFNEWS_CACHE_DIR", str(ROOT / ".cache"))
 
 
 @pytest.fixture(scope="session")
