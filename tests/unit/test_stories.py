@@ -100,6 +100,20 @@ def test_a_later_batch_joins_stored_stories_only_within_the_window_and_with_the_
         assert con.execute("select count(*) from raw.story_signatures").fetchone() == (6,)
 
 
+def test_of_equally_similar_stored_stories_the_latest_published_passes_its_story_on(tmp_path: Path) -> None:
+    """A tie is decided by the candidates' order, publication then id, not by a set's order (which varied by run)."""
+    day = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    title = "Rial hits new low of 1,230,000"
+    with connect(tmp_path / "w.duckdb") as con:
+        later = day + stories.WINDOW + timedelta(hours=2)  # outside the first's window: a story of its own
+        assert stories.assign_stories(con, [_article(1, title, day)], set()) == {"a1": "a1"}
+        assert stories.assign_stories(con, [_article(2, title, later)], set()) == {"a2": "a2"}
+        between = day + (later - day) / 2  # within both windows, as similar to both
+        assert stories.assign_stories(con, [_article(3, title, between)], set()) == {"a3": "a2"}
+        assert stories.assign_stories(con, [_article(4, title, between), _article(5, title, between + timedelta(hours=1))],
+                                      set()) == {"a4": "a2", "a5": "a2"}  # fmt: skip
+
+
 def test_a_warehouse_with_the_old_keyed_bands_table_is_migrated_once_and_keeps_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     with duckdb.connect(str(path)) as old:
