@@ -8,7 +8,13 @@ fixed threshold of 1 MiB (larger buffers mapped, and unmapped when freed) took t
 ingest-files` over 100,000 entries (writer and workers) from 1,483-1,521 MB to 1,331-1,351 MB, the writer's from
 1,125-1,142 MB to 977-997 MB, in the same time (old and new code in turn, twice; README, "Benchmark").
 
-An operator's own `MALLOC_ARENA_MAX` or `MALLOC_MMAP_THRESHOLD_` is left as set. Elsewhere than glibc this does nothing.
+The limit counts only if it is set before the process has more than eight arenas: glibc then fixes its own (eight
+per core), and `mallopt` still says yes. So it is set where the writer's work starts, before GX's thread and
+DuckDB's (`pipeline.writer_entry`), and as a worker starts; a process that already ran many threads (a long-lived
+host process) keeps the arenas it has and shares them among any new threads up to the limit.
+
+An operator's own settings are left as they are: `MALLOC_ARENA_MAX`, `MALLOC_MMAP_THRESHOLD_`, or
+`glibc.malloc.arena_max` and `glibc.malloc.mmap_threshold` in `GLIBC_TUNABLES`. Elsewhere than glibc this does nothing.
 """
 
 from __future__ import annotations
@@ -40,10 +46,12 @@ def tune_heap() -> dict[str, int]:
     libc = _glibc()
     if libc is None:
         return {}
-    wanted = {"MALLOC_ARENA_MAX": (M_ARENA_MAX, cores()), "MALLOC_MMAP_THRESHOLD_": (M_MMAP_THRESHOLD, MMAP_THRESHOLD)}
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    wanted = {("MALLOC_ARENA_MAX", "glibc.malloc.arena_max"): (M_ARENA_MAX, cores()),
+              ("MALLOC_MMAP_THRESHOLD_", "glibc.malloc.mmap_threshold"): (M_MMAP_THRESHOLD, MMAP_THRESHOLD)}  # fmt: skip
     applied = {}
-    for variable, (parameter, value) in wanted.items():
-        if variable not in os.environ and libc.mallopt(parameter, value) == 1:
+    for (variable, tunable), (parameter, value) in wanted.items():
+        if variable not in os.environ and f"{tunable}=" not in tunables and libc.mallopt(parameter, value) == 1:
             applied[variable] = value
     return applied
 

@@ -7,6 +7,7 @@ a silent overlap would count one name for two actors.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -14,6 +15,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -171,11 +173,11 @@ def _check(actors: tuple[Actor, ...], topics: tuple[Topic, ...]) -> None:
 
 @lru_cache(maxsize=4)
 def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
-    """The gazetteer in `data_dir`, from the parse cache when this module read the same files before (`_cached`)."""
+    """The gazetteer in `data_dir`, from the parse cache when this code read the same files before (`_cached`)."""
     contents = {name: (data_dir / name).read_bytes() for name in FILES}
     raw_bytes = b"".join(contents.values())
     version = "gaz-" + hashlib.sha256(raw_bytes + f"\nmatching rules {MATCHING_RULES}".encode()).hexdigest()[:12]
-    key = hashlib.sha256(raw_bytes + Path(__file__).read_bytes() + sys.version.encode()).hexdigest()[:24]
+    key = hashlib.sha256(b"".join(b"%d:%s" % (len(c), c) for c in (*contents.values(), _CODE))).hexdigest()[:24]
     folder = cache_dir()
     found = _cached(folder / f"gazetteer-{key}.pickle", version) if folder else None
     if found is not None:
@@ -192,31 +194,55 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
 
 
 FILES = ("actors.yaml", "topics.yaml")
-# parsed gazetteers kept in the cache folder: one per checkout or branch in use, the oldest dropped past it
+# parsed gazetteers kept in the cache folder: one per checkout or branch in use, the least recently used dropped
 CACHE_KEEP = 4
+
+
+def _code_digest() -> bytes:
+    """What the cache key holds of the code that parses: this module as it was imported (a checkout changed under a
+    running process must not file that process's parse under the new code), PyYAML's version, Python's."""
+    try:
+        source = Path(__file__).read_bytes()
+    except OSError:  # no source beside the module: no parse is filed under its code
+        source = os.urandom(16)
+    return hashlib.sha256(b"\0".join([source, yaml.__version__.encode(), sys.version.encode()])).digest()
+
+
+_CODE = _code_digest()
 
 
 def cache_dir() -> Path | None:
     """Where parsed gazetteers are kept between processes: `DEFNEWS_CACHE_DIR`, else `$XDG_CACHE_HOME/defnews`
-    (`~/.cache/defnews`). Set empty, nothing is kept and every process parses the YAML.
+    (`~/.cache/defnews`). None when set empty (every process parses the YAML) or when there is no home to find.
 
     Parsing the two files took about 0.2 s and left 15 MB of the parser's garbage in every process that extracts
     (each worker, the writer, each Airflow task, `defnews extract`); unpickling the result takes 0.01 s and 3 MB.
     """
     given = os.environ.get("DEFNEWS_CACHE_DIR")
-    if given is not None:
-        return Path(given).expanduser() if given.strip() else None
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "defnews"
+    try:
+        if given is not None:
+            return Path(given).expanduser() if given.strip() else None
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "defnews"
+    except (RuntimeError, KeyError):  # no HOME and no passwd entry (an arbitrary container uid)
+        return None
+
+
+def _private(path: Path) -> bool:
+    """Whether only this user can have written `path`: theirs, and not writable by group or others."""
+    info = path.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def _cached(path: Path, version: str) -> Gazetteer | None:
     """The gazetteer pickled at `path`, or None when there is none or it cannot be read back as this version.
 
-    The key in the file's name covers both files' bytes, this module's source (the classes and the parsing
-    rules) and the Python version, so a changed file or rule is parsed again. The folder is the user's own (made
-    0700, the files 0600), trusted as the user's other files are: unpickling runs what a pickle says.
+    The key in the file's name covers both files' bytes and the parsing code (`_CODE`), so a changed file or rule
+    is parsed again. Unpickling runs what a pickle says, so a file is read only when it and its folder are the
+    user's own and written by no one else (`_private`); a shared or group-writable folder is not used at all.
     """
     try:
+        if not (_private(path.parent) and _private(path)):
+            return None
         with path.open("rb") as handle:
             found = pickle.load(handle)
     except FileNotFoundError:
@@ -224,14 +250,21 @@ def _cached(path: Path, version: str) -> Gazetteer | None:
     except Exception as exc:  # noqa: BLE001 - unpickling a truncated or foreign file raises anything; parsed again
         log.warning("gazetteer cache %s unreadable (%s: %s); parsing the YAML", path, type(exc).__name__, exc)
         return None
-    return found if isinstance(found, Gazetteer) and found.version == version else None
+    if not isinstance(found, Gazetteer) or found.version != version:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # in use: the last to be dropped (`_keep`)
+    return found
 
 
 def _keep(folder: Path, name: str, gaz: Gazetteer) -> None:
-    """Pickle `gaz` into `folder` as `name`, whole or not at all (two workers may write it at once); drop all but
-    the `CACHE_KEEP` newest. A folder that cannot be written costs only the parse next time."""
+    """Pickle `gaz` into `folder` as `name`, whole or not at all (two workers may write it at once); drop all but the
+    `CACHE_KEEP` most recently used, and what a killed writer left. A folder that cannot be written, or that others
+    can write, costs only the parse next time."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(folder):
+            return
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".gazetteer-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
@@ -241,7 +274,8 @@ def _keep(folder: Path, name: str, gaz: Gazetteer) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
         kept = sorted(folder.glob("gazetteer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[CACHE_KEEP:]:
+        stale = [p for p in folder.glob(".gazetteer-*.tmp") if time.time() - p.stat().st_mtime > 3600]
+        for old in kept[CACHE_KEEP:] + stale:
             old.unlink(missing_ok=True)
     except OSError as exc:
         log.debug("gazetteer cache %s not written: %s", folder, exc)

@@ -1,5 +1,6 @@
 """The parsed gazetteer kept between processes (`gazetteer.cache_dir`): read back as parsed, parsed again when a file or
-the parsing code changes, and never in the way when the cache is missing, broken or cannot be written."""
+the parsing code changes, never read where others could have written it, and never in the way when the cache is
+missing, broken or cannot be written."""
 
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ def test_the_cache_folder_defaults_to_the_users_cache(monkeypatch: pytest.Monkey
     assert cache_dir() == Path.home() / ".cache" / "defnews"
 
 
-def test_only_the_newest_parses_are_kept(data: Path) -> None:
+def test_only_the_most_recently_used_parses_are_kept(data: Path) -> None:
     folder = cache_dir()
     assert folder is not None
     folder.mkdir(parents=True)
@@ -121,3 +122,51 @@ def test_only_the_newest_parses_are_kept(data: Path) -> None:
     assert len(kept) == CACHE_KEEP
     assert {f"gazetteer-old{n}.pickle" for n in range(CACHE_KEEP + 2 - (CACHE_KEEP - 1), CACHE_KEEP + 2)} < kept
     assert not list(folder.glob(".gazetteer-*.tmp"))
+
+
+def test_a_changed_parser_parses_again(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key holds the code as imported: a process whose checkout changed under it keeps its own key."""
+    _fresh(data)
+    parses = _parses(monkeypatch)
+    monkeypatch.setattr(gazetteer, "_CODE", b"another parser")
+    _fresh(data)
+    assert len(parses) == 2 and len(_pickles()) == 2
+
+
+def test_a_cache_others_can_write_is_neither_read_nor_written(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unpickling runs what the pickle says: a shared folder (or file) could hold anyone's."""
+    _fresh(data)
+    (path,) = _pickles()
+    folder = path.parent
+    folder.chmod(0o777)
+    parses = _parses(monkeypatch)
+    _fresh(data)
+    assert len(parses) == 2
+    folder.chmod(0o700)
+    path.chmod(0o666)
+    _fresh(data)
+    assert len(parses) == 4
+    path.unlink()
+    folder.chmod(0o770)
+    _fresh(data)
+    assert not _pickles()  # nothing written where the group could replace it
+
+
+def test_no_home_means_no_cache_and_no_failure(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def homeless() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("DEFNEWS_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(homeless))
+    assert cache_dir() is None
+    assert _fresh(data).actor("nato").name
+
+
+def test_reading_a_parse_marks_it_used(data: Path) -> None:
+    """The folder keeps the most recently used parses: a hit counts as a use."""
+    _fresh(data)
+    (path,) = _pickles()
+    os.utime(path, (1_000_000, 1_000_000))
+    _fresh(data)
+    assert path.stat().st_mtime > 1_000_000
