@@ -50,10 +50,11 @@ def title_numbers(title: str) -> str:
 
 
 def _stored_near(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], keys: Mapping[str, Sequence[int]],
-                 sigs: Mapping[str, np.ndarray], figures: Mapping[str, str]) -> dict[str, list[Candidate]]:  # fmt: skip
-    """For each fresh article, the stored ones that could pass it their story: a band in common, published within
-    `WINDOW` of it, the same title figures, and a similarity at `THRESHOLD` or above (no other can win in
-    `_best_story`). In publication order (then id), as `_best_story`'s ties need.
+                 sigs: Mapping[str, np.ndarray],
+                 figures: Mapping[str, str]) -> dict[str, list[tuple[str, Candidate]]]:  # fmt: skip
+    """For each fresh article, the stored ones (id, candidate) that could pass it their story: a band in common,
+    published within `WINDOW` of it, the same title figures, and a similarity at `THRESHOLD` or above (no other
+    can win in `_best_story`).
 
     The band, window and figures in one query and the similarities in one numpy comparison, so that only real
     candidates reach Python. Reading every stored article that shared a band with any of the batch, and filtering
@@ -92,11 +93,13 @@ def _stored_near(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], keys:
     hashes = near["signature"].combine_chunks().flatten().to_numpy().reshape(-1, HASHES)
     mine = np.stack([sigs[a.article_id] for a in fresh])[positions]
     (kept,) = np.nonzero((hashes == mine).mean(axis=1) >= THRESHOLD)  # as `_best_story` scores them
-    found: dict[str, list[Candidate]] = {}
-    stories, published = near["story_id"].take(kept).to_pylist(), near["published_at"].take(kept).to_pylist()
-    for row, story_id, when in zip(kept.tolist(), stories, published, strict=True):
+    found: dict[str, list[tuple[str, Candidate]]] = {}
+    columns = (near[name].take(kept).to_pylist() for name in ("article_id", "story_id", "published_at"))
+    for row, candidate, story_id, when in zip(kept.tolist(), *columns, strict=True):
         article = fresh[positions[row]]
-        found.setdefault(article.article_id, []).append((story_id, hashes[row], when, figures[article.article_id]))
+        found.setdefault(article.article_id, []).append(
+            (candidate, (story_id, hashes[row], when, figures[article.article_id]))
+        )
     return found
 
 
@@ -118,17 +121,19 @@ def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], 
     keys = {a.article_id: made[a.article_id][1] for a in fresh}
     figures = {a.article_id: title_numbers(a.title) for a in fresh}
     stored_near = _stored_near(con, fresh, keys, sigs, figures)
-    by_band: dict[int, list[str]] = {}  # the batch's articles assigned so far, by band, in their order
+    position = {a.article_id: number for number, a in enumerate(fresh)}
+    by_band: dict[int, list[str]] = {}  # the batch's articles assigned so far, by band
     pool: dict[str, Candidate] = {}
     assigned: dict[str, str] = {}
-    for article in fresh:
+    for number, article in enumerate(fresh):
         article_id, numbers = article.article_id, figures[article.article_id]
         earliest, latest = article.published_at - WINDOW, article.published_at + WINDOW
-        others = dict.fromkeys(o for k in keys[article_id] for o in by_band.get(k, ()))
-        near = stored_near.get(article_id, []) + [
-            c for c in map(pool.__getitem__, others) if c[3] == numbers and earliest <= c[2] <= latest
-        ]
-        best = assigned[article_id] = _best_story(article_id, sigs[article_id], near)
+        # a stored row of an article this batch has assigned already gives way to the batch's own
+        near = [(c[2], o, c) for o, c in stored_near.get(article_id, ()) if position.get(o, number) >= number]
+        near += [(c[2], o, c) for o in dict.fromkeys(o for k in keys[article_id] for o in by_band.get(k, ()))
+                 if (c := pool[o])[3] == numbers and earliest <= c[2] <= latest]  # fmt: skip
+        near.sort(key=lambda n: (n[0], n[1]))  # publication, then id: `_best_story` gives a tie to the last
+        best = assigned[article_id] = _best_story(article_id, sigs[article_id], [c for _, _, c in near])
         pool[article_id] = (best, sigs[article_id], article.published_at, numbers)
         for k in keys[article_id]:
             by_band.setdefault(k, []).append(article_id)
@@ -139,8 +144,8 @@ def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], 
 
 
 def _best_story(article_id: str, sig: np.ndarray, near: Sequence[Candidate]) -> str:
-    """The story of the most similar candidate at `THRESHOLD` or above, else the article's own. Of equals, the last:
-    `near` holds the stored candidates in publication order, then the batch's in theirs.
+    """The story of the most similar candidate at `THRESHOLD` or above, else the article's own. Of equals, the last
+    (`assign_stories` gives them in publication order: the one published last).
 
     The similarities in one step (a candidates x hashes comparison), as a loop over `similarity` would give them:
     a whole count of equal hashes over 64, exact in a float.

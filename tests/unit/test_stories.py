@@ -101,7 +101,7 @@ def test_a_later_batch_joins_stored_stories_only_within_the_window_and_with_the_
 
 
 def test_of_equally_similar_stored_stories_the_latest_published_passes_its_story_on(tmp_path: Path) -> None:
-    """A tie is decided by the candidates' order, publication then id, not by a set's order (which varied by run)."""
+    """A tie goes to the candidate published last, stored or of the batch, not by a set's order (which varied by run)."""
     day = datetime(2026, 11, 20, 9, tzinfo=UTC)
     title = "Rial hits new low of 1,230,000"
     with connect(tmp_path / "w.duckdb") as con:
@@ -112,6 +112,20 @@ def test_of_equally_similar_stored_stories_the_latest_published_passes_its_story
         assert stories.assign_stories(con, [_article(3, title, between)], set()) == {"a3": "a2"}
         assert stories.assign_stories(con, [_article(4, title, between), _article(5, title, between + timedelta(hours=1))],
                                       set()) == {"a4": "a2", "a5": "a2"}  # fmt: skip
+    with connect(tmp_path / "v.duckdb") as con:  # a stored candidate published after one of the batch's wins
+        assert stories.assign_stories(con, [_article(2, title, later)], set()) == {"a2": "a2"}
+        batch = [_article(1, title, day), _article(3, title, between)]  # a1 is outside a2's window; a3 sees both
+        assert stories.assign_stories(con, batch, set()) == {"a1": "a1", "a3": "a2"}
+
+
+def test_an_article_the_batch_assigned_again_is_a_candidate_as_the_batch_has_it(tmp_path: Path) -> None:
+    """Its stored row (another text) no longer passes its story on to the batch's later articles."""
+    day = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    title = "Rial hits new low of 1,230,000"
+    with connect(tmp_path / "w.duckdb") as con:
+        assert stories.assign_stories(con, [_article(1, title, day)], set()) == {"a1": "a1"}
+        again = [_article(1, "Drone strike", day, "Kyiv drone. " * 30), _article(2, title, day + timedelta(hours=1))]
+        assert stories.assign_stories(con, again, set()) == {"a1": "a1", "a2": "a2"}
 
 
 def test_a_warehouse_with_the_old_keyed_bands_table_is_migrated_once_and_keeps_its_rows(tmp_path: Path) -> None:
