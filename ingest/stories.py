@@ -96,10 +96,8 @@ def _stored_near(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], keys:
     found: dict[str, list[tuple[str, Candidate]]] = {}
     columns = (near[name].take(kept).to_pylist() for name in ("article_id", "story_id", "published_at"))
     for row, candidate, story_id, when in zip(kept.tolist(), *columns, strict=True):
-        article = fresh[positions[row]]
-        found.setdefault(article.article_id, []).append(
-            (candidate, (story_id, hashes[row], when, figures[article.article_id]))
-        )
+        article_id = fresh[positions[row]].article_id
+        found.setdefault(article_id, []).append((candidate, (story_id, hashes[row], when, figures[article_id])))
     return found
 
 
