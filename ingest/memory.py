@@ -25,16 +25,11 @@ import os
 import platform
 from collections.abc import Callable
 
+from ingest.settings import usable_cores
+
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters (malloc.h)
 M_ARENA_MAX = -8
 MMAP_THRESHOLD = 1 << 20
-
-
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 @functools.cache
@@ -47,7 +42,7 @@ def tune_heap() -> dict[str, int]:
     if libc is None:
         return {}
     tunables = os.environ.get("GLIBC_TUNABLES", "")
-    wanted = {("MALLOC_ARENA_MAX", "glibc.malloc.arena_max"): (M_ARENA_MAX, cores()),
+    wanted = {("MALLOC_ARENA_MAX", "glibc.malloc.arena_max"): (M_ARENA_MAX, usable_cores()),
               ("MALLOC_MMAP_THRESHOLD_", "glibc.malloc.mmap_threshold"): (M_MMAP_THRESHOLD, MMAP_THRESHOLD)}  # fmt: skip
     applied = {}
     for (variable, tunable), (parameter, value) in wanted.items():

@@ -57,6 +57,11 @@ class Settings:
         return self.data_dir / "dbt"
 
 
+def usable_cores() -> int:
+    """The cores this process may use (its CPU affinity where the platform has one)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
 def default_workers() -> int:
     """`DEFNEWS_WORKERS`, else one worker process per core this process may use."""
     configured = os.environ.get("DEFNEWS_WORKERS", "").strip()
@@ -65,7 +70,7 @@ def default_workers() -> int:
             return max(1, int(configured))
         except ValueError as exc:
             raise ValueError(f"DEFNEWS_WORKERS must be a whole number, not {configured!r}") from exc
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return usable_cores()
 
 
 def load_settings(data_dir: str | Path | None = None, feeds_file: str | Path | None = None) -> Settings:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from ingest import pipeline
-from ingest.memory import cores, give_back
-from ingest.settings import load_settings
+from ingest.memory import give_back
+from ingest.settings import load_settings, usable_cores
 
 # mallinfo2, which the probe reads, is glibc 2.33's (Debian 12, Ubuntu 22.04)
 glibc = pytest.mark.skipif(not hasattr(ctypes.CDLL(None), "mallinfo2") if "glibc" in platform.libc_ver()[0] else True,
@@ -112,11 +112,11 @@ def _probe(tuned: bool, threads: int, env: dict[str, str] | None = None) -> dict
 
 @glibc
 def test_the_tuned_heap_has_an_arena_per_core_and_maps_large_buffers_apart() -> None:
-    threads = cores() + 4  # glibc alone gives each of them an arena (up to eight a core)
+    threads = usable_cores() + 4  # glibc alone gives each of them an arena (up to eight a core)
     left, tuned = _probe(False, threads), _probe(True, threads)
     assert left["arenas"] == threads + 1 and left["mapped"] is False  # the control: glibc's defaults as they are
-    assert tuned["arenas"] == cores() and tuned["mapped"] is True
-    assert tuned["applied"] == {"MALLOC_ARENA_MAX": cores(), "MALLOC_MMAP_THRESHOLD_": 1 << 20}
+    assert tuned["arenas"] == usable_cores() and tuned["mapped"] is True
+    assert tuned["applied"] == {"MALLOC_ARENA_MAX": usable_cores(), "MALLOC_MMAP_THRESHOLD_": 1 << 20}
 
 
 @glibc
