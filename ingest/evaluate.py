@@ -81,10 +81,15 @@ def slice_of(doc_id: str) -> str:
     return "test-blind" if number >= FIRST_BLIND_TEST else "test-new"
 
 
+def labelled(path: Path = DEFAULT_SET) -> list[dict[str, Any]]:
+    """The rows of a labelled set (JSON lines: id, lang, title, text, actors, topics, ...)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def evaluate(path: Path = DEFAULT_SET, gaz: Gazetteer | None = None) -> dict[str, Any]:
     gaz = gaz or load_gazetteer()
     scores: dict[str, Score] = defaultdict(Score)
-    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    docs = labelled(path)
     for doc in docs:
         result = extract(gaz, doc["id"], clean_text(doc["title"]), clean_text(doc["text"]))
         found_actors, gold_actors = set(result.actor_ids()), set(doc["actors"])

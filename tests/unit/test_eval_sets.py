@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from ingest.evaluate import labelled
 from ingest.extract import load_gazetteer
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
@@ -17,7 +17,7 @@ KEYS = ["id", "lang", "title", "text", "actors", "topics", "hard_cases", "note"]
 
 
 def _rows(name: str) -> list[dict[str, object]]:
-    return [json.loads(line) for line in (EVAL / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return labelled(EVAL / name)
 
 
 @pytest.mark.parametrize("name", sorted(SETS))

@@ -32,6 +32,7 @@ from py3langid import langid
 from py3langid.langid import LanguageIdentifier, visit_counts
 
 from ingest import language
+from ingest.evaluate import labelled
 from ingest.extract import native
 from ingest.extract.build_native import cannot_build
 from ingest.normalize import html_to_text
@@ -68,7 +69,7 @@ def _same(native_id: LanguageIdentifier, pure_id: LanguageIdentifier, text: str 
 
 
 def _eval_texts() -> list[str]:
-    rows = [json.loads(line) for line in (ROOT / "eval" / "labelled.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    rows = labelled(ROOT / "eval" / "labelled.jsonl")
     return [text for row in rows for text in (row["title"], row["text"], f"{row['title']}\n{row['text']}")]
 
 

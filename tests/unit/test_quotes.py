@@ -10,7 +10,6 @@ pronouns, punctuation and whitespace.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest.evaluate import labelled
 from ingest.extract import load_gazetteer
 from ingest.extract.matcher import Hit, find_hits
 from ingest.extract.quotes import (
@@ -86,7 +86,7 @@ def _same(text: str) -> None:
 
 
 def test_eval_texts() -> None:
-    rows = [json.loads(line) for line in (ROOT / "eval" / "labelled.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    rows = labelled(ROOT / "eval" / "labelled.jsonl")
     for row in rows:
         _same(clean_text(row["text"]))
 

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest.evaluate import labelled
 from ingest.extract import _hits_and_tally, _mentions_python, _tally, extract, load_gazetteer
 from ingest.extract.build_native import cannot_build
 from ingest.extract.candidates import ROLES, find_candidates, find_candidates_python
@@ -76,8 +77,7 @@ def _same_mentions(hits: list[Hit], text: str) -> None:
 
 def _eval_rows() -> list[dict[str, str]]:
     """Both labelled sets: the six languages, and Chinese and Arabic (unspaced text, proclitics)."""
-    return [json.loads(line) for name in ("labelled.jsonl", "labelled_zh_ar.jsonl")
-            for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines() if line]  # fmt: skip
+    return [row for name in ("labelled.jsonl", "labelled_zh_ar.jsonl") for row in labelled(ROOT / "eval" / name)]
 
 
 def _eval_texts() -> list[str]:
