@@ -142,7 +142,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
-    import duckdb
+    from ingest.warehouse import open_duckdb
 
     settings = _settings(args)
     where, params = ["true"], []
@@ -152,7 +152,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
             params.append(value)
     if not args.all:
         where.append("resolved_at is null")
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = open_duckdb(settings.warehouse, read_only=True)
     try:
         rows = con.execute(
             "select quarantined_at, stage, rule, feed_id, position, value, reason, payload_sha256 from raw.quarantine "

@@ -42,9 +42,9 @@ def run_demo(settings: Settings) -> str:
 
 def last_batch(settings: Settings) -> dict[str, Any]:
     """The counts of the most recent batch, as the loader recorded them in `raw.batches`."""
-    import duckdb
+    from ingest.warehouse import open_duckdb
 
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = open_duckdb(settings.warehouse, read_only=True)
     try:
         cursor = con.execute("select * from raw.batches order by finished_at desc limit 1")
         row = cursor.fetchone()

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from ingest.settings import Settings
+from ingest.warehouse import open_duckdb
 
 # DuckDB 2.x writes storage version 69, which DuckDB 1.5 clients (BI drivers) refuse.
 PUBLISHED_STORAGE_VERSION = "v1.2.0"
@@ -77,7 +78,7 @@ def publish(settings: Settings) -> list[str]:
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.unlink(missing_ok=True)
     settings.exports_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.warehouse))
+    con = open_duckdb(settings.warehouse)
     try:
         tables = mart_tables(con)
         if not tables:

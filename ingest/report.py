@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
+from ingest.warehouse import open_duckdb
 
 TOP_N = 10
 WINDOW_DAYS = 7
@@ -31,7 +31,7 @@ class Summary:
 
 
 def summarise(analytics: Path, top_n: int = TOP_N, days: int = WINDOW_DAYS) -> Summary:
-    con = duckdb.connect(str(analytics), read_only=True)
+    con = open_duckdb(analytics, read_only=True)
     try:
         summary = Summary()
         summary.articles_total = con.execute("select count(*) from marts.articles").fetchall()[0][0]
