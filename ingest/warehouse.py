@@ -158,13 +158,13 @@ def _compress_texts(con: duckdb.DuckDBPyConnection, schema: str) -> None:
         return
     stale = []
     for table, columns in ZSTD_TEXT.items():
-        found = con.execute(
+        found = con.execute(  # every row fetched: a result left unfinished blocks `register` on this connection
             "select sql from duckdb_tables() where database_name = current_database() and schema_name = 'raw' "
             "and table_name = $1",
             [table],
-        ).fetchone()
+        ).fetchall()
         compressed = {
-            m.group(1) for m in re.finditer(r'"?(\w+)"? VARCHAR[^,]*?USING COMPRESSION ZSTD', found[0] if found else "")
+            m.group(1) for m in re.finditer(r'"?(\w+)"? VARCHAR[^,]*?USING COMPRESSION ZSTD', found[0][0] if found else "")
         }
         if not compressed.issuperset(columns):
             stale.append(table)

@@ -98,3 +98,11 @@ def test_no_progress_bar_is_drawn_on_stdout(tmp_path: Path, capfd: pytest.Captur
         bare.execute("set progress_bar_time = 0")
         bare.execute("select count(*) from range(100000000) r(i) where i % 7 = 3").fetchall()
     assert capfd.readouterr().out == ""
+
+
+def test_a_connection_is_handed_over_with_no_result_left_open(tmp_path: Path) -> None:
+    """DuckDB refuses `register` on a connection with a result not fetched to its end: opening leaves none."""
+    for _ in range(2):  # a new warehouse, then one with its tables
+        with connect(tmp_path / "w.duckdb") as con:
+            con.register("_rows", duckdb.sql("select 1 as x").to_arrow_table())
+            assert con.execute("select x from _rows").fetchall() == [(1,)]
