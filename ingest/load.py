@@ -20,7 +20,18 @@ import pyarrow as pa
 
 from ingest.articles import known_articles, write_articles
 from ingest.extract import ExtractionResult, Gazetteer
-from ingest.models import Article, BatchStats, Feed, FeedState, FetchResult, Mention, PayloadRecord, Rejection, mention_columns
+from ingest.models import (
+    Article,
+    BatchStats,
+    Feed,
+    FeedState,
+    FetchResult,
+    Mention,
+    MentionColumns,
+    PayloadRecord,
+    Rejection,
+    mention_columns,
+)
 from ingest.normalize import stable_id
 from ingest.polling import Observation, failure_class, next_state
 from ingest.shingles import Signature
@@ -162,7 +173,8 @@ def _mentions(con: duckdb.DuckDBPyConnection, batch: Batch, written: set[str]) -
     con.execute("delete from raw.mentions where article_id in (select article_id from _ids)")
     con.unregister("_ids")
     # column by column: a dict per mention (dataclasses.asdict deep-copies every field) was most of the load's time
-    kept = [m for m in batch.mentions if m.article_id in written]
+    mentions = MentionColumns.view(batch.mentions)
+    kept = mentions.where([article_id in written for article_id in mention_columns(mentions)["article_id"]])
     columns = mention_columns(kept)
     columns.update(start_offset=columns["start"], end_offset=columns["end"],
                    extractor_version=[batch.gazetteer.version] * len(kept))  # fmt: skip

@@ -23,7 +23,7 @@ from ingest.extract import ExtractionResult, Gazetteer, extract, load_gazetteer
 from ingest.fetch import Target, fetch_targets
 from ingest.load import PAYLOAD_COLUMNS, Batch, load_batch, read_states, record_validation_runs
 from ingest.memory import give_back, tune_heap
-from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult, PayloadRecord
+from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult, MentionColumns, PayloadRecord
 from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.process import Processed, collector_paused, dedupe
 from ingest.settings import Settings
@@ -152,7 +152,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         signatures = {a.article_id: out.signatures[a.article_id] for a in good
                       if a.article_id in out.signatures and _as_parsed(a, parsed)}  # fmt: skip
         mentions, bad_mentions, mention_run = validate_mentions(
-            settings.gx_dir, good, [m for result in extracted.values() for m in result.mentions], gaz.entity_ids()
+            settings.gx_dir, good, MentionColumns.of(result.mentions for result in extracted.values()), gaz.entity_ids()
         )
         runs.append(mention_run)
     except BatchRejected as exc:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from expectations.runner import prepared
-from ingest.models import Article, Mention, Rejection, mention_columns
+from ingest.models import Article, Mention, MentionColumns, Rejection, mention_columns
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -142,18 +142,19 @@ def mentions_frame(by_id: dict[str, Article], mentions: Sequence[Mention]) -> An
     from expectations import mentions as suite
 
     lengths = {i: (len(a.title), len(a.text)) for i, a in by_id.items()}
+    named = mention_columns(mentions)
     columns = {
         "row_key": range(len(mentions)),
-        **mention_columns(mentions),
-        "text_length": [lengths[m.article_id][0 if m.field == "title" else 1] for m in mentions],
+        **named,
+        "text_length": [lengths[i][field != "title"] for i, field in zip(named["article_id"], named["field"], strict=True)],
     }
     return pd.DataFrame(columns, columns=suite.COLUMNS)  # the suite's columns only (not surface, salience)
 
 
 @_after_prepare
-def validate_mentions(gx_dir: Path, articles: Sequence[Article], mentions: Sequence[Any],
-                      known_ids: Sequence[str]) -> tuple[list[Any], list[Rejection], ValidationRun]:  # fmt: skip
-    """Mentions that name a known id and lie inside their text; the rest quarantined."""
+def validate_mentions(gx_dir: Path, articles: Sequence[Article], mentions: Sequence[Mention],
+                      known_ids: Sequence[str]) -> tuple[Sequence[Mention], list[Rejection], ValidationRun]:  # fmt: skip
+    """Mentions that name a known id and lie inside their text (as columns, `MentionColumns`); the rest quarantined."""
     from expectations import mentions as suite
     from expectations.config import load_thresholds
     from expectations.runner import run_suite
@@ -176,4 +177,5 @@ def validate_mentions(gx_dir: Path, articles: Sequence[Article], mentions: Seque
                   mentions[k].article_id, "validate", f.rule, f.value, f"mention {mentions[k].entity_id}: {f.rule} failed")
         for k, f in bad.items()
     ]  # fmt: skip
-    return [m for i, m in enumerate(mentions) if i not in bad], rejections, run
+    kept = MentionColumns.view(mentions)
+    return kept.where([i not in bad for i in range(len(kept))]) if bad else kept, rejections, run

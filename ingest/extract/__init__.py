@@ -9,9 +9,9 @@ topic is assigned when its score reaches `min_score` (each keyword hit adds its 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -20,21 +20,22 @@ from ingest.extract.candidates import find_candidates
 from ingest.extract.gazetteer import Gazetteer, load_gazetteer
 from ingest.extract.matcher import Hit, NestedStates, find_hits, native_scanner, nested_states
 from ingest.extract.quotes import Quote, find_quotes
-from ingest.models import Mention, mention_columns
+from ingest.models import Mention, MentionColumns, mention_columns
 
 __all__ = ["ExtractionResult", "Gazetteer", "extract", "load_gazetteer"]
 
 
 @dataclass(frozen=True)
 class ExtractionResult:
-    mentions: tuple[Mention, ...]
+    mentions: Sequence[Mention]  # a tuple where extracted; `MentionColumns` where unpickled (the writer's)
     topic_scores: tuple[tuple[str, float], ...] = ()
     quotes: tuple[Quote, ...] = ()  # in the body
     candidates: tuple[str, ...] = ()  # capitalised names the gazetteer lacks, in the body
 
     def __reduce__(self) -> tuple[Any, ...]:
         # a worker's results are pickled to the writer, which unpickles them in turn, alone: with the mentions
-        # as columns neither side makes a Python call per mention (a named tuple pickles through two)
+        # as columns neither side makes a Python call per mention (a named tuple pickles through two), and the
+        # writer keeps them as columns (`MentionColumns`), as it validates and loads them
         return _unpickled, (tuple(mention_columns(self.mentions).values()), self.topic_scores, self.quotes, self.candidates)
 
     def actor_ids(self) -> list[str]:
@@ -54,10 +55,9 @@ class ExtractionResult:
 _KIND_AND_ID = itemgetter(1, 2)  # Mention.kind, Mention.entity_id
 
 
-def _unpickled(columns: tuple[tuple[Any, ...], ...], topic_scores: tuple[tuple[str, float], ...], quotes: tuple[Quote, ...],
+def _unpickled(columns: tuple[list[Any], ...], topic_scores: tuple[tuple[str, float], ...], quotes: tuple[Quote, ...],
                candidates: tuple[str, ...]) -> ExtractionResult:  # fmt: skip
-    mentions = tuple(map(tuple.__new__, repeat(Mention), zip(*columns, strict=True)))
-    return ExtractionResult(mentions, topic_scores, quotes, candidates)
+    return ExtractionResult(MentionColumns(columns), topic_scores, quotes, candidates)
 
 
 def _tally(title_hits: list[Hit], body_hits: list[Hit]) -> tuple[set[str], dict[str, float]]:

@@ -263,7 +263,33 @@ def test_an_extraction_result_pickles_to_itself(protocol: int) -> None:
     assert results[0].mentions and results[0].quotes and results[0].topic_scores and not results[1].mentions
     for result in results:
         back = pickle.loads(pickle.dumps(result, protocol=protocol))
-        assert back == result and all(type(m) is Mention for m in back.mentions)
+        assert back == result and result == back and all(type(m) is Mention for m in back.mentions)
+
+
+def test_mention_columns_read_as_the_mentions_they_hold() -> None:
+    """What the writer keeps of the workers' mentions (`MentionColumns`): unpickled as columns, validated and loaded
+    as columns, and read as the same Mentions wherever one is asked for."""
+    from ingest.models import Mention, MentionColumns, mention_columns
+
+    first = extract(GAZ, "x", "NATO warns China", "Poland and the Taiwan Strait.").mentions
+    second = extract(GAZ, "y", "Taiwan", "Mark Rutte met Xi Jinping in Beijing.").mentions
+    both = MentionColumns.of([first, MentionColumns.of([second])])
+    assert both == [*first, *second] and [*first, *second] == both and len(both) == len(first) + len(second)
+    assert list(both) == [*first, *second] and all(type(m) is Mention for m in both)
+    assert both[0] == first[0] and both[-1] == second[-1] and both[1:3] == [*first, *second][1:3]
+    assert isinstance(both[1:3], MentionColumns) and hash(both) == hash((*first, *second))
+    assert mention_columns(both) == mention_columns([*first, *second])
+    assert mention_columns(both)["entity_id"] is both.columns[2]  # its lists, not copies
+    assert MentionColumns.view(both) is both and MentionColumns.view(first) == first
+    keep = [m.article_id == "y" for m in both]
+    assert both.where(keep) == second and both.where([True] * len(both)) is both
+    assert MentionColumns.of([]) == [] and not MentionColumns.of([()])
+    with pytest.raises(ValueError, match="lists of one length"):
+        MentionColumns([[1], [], [], [], [], [], [], []])
+    # the writer's side of a worker's pickle: columns, equal to what was extracted
+    back = pickle.loads(pickle.dumps(extract(GAZ, "x", "NATO warns China", "Poland and the Taiwan Strait.")))
+    assert isinstance(back.mentions, MentionColumns) and back.mentions == first
+    assert pickle.loads(pickle.dumps(back)) == back
 
 
 def _named(text: str) -> list[tuple[str, str, int, int]]:
