@@ -8,6 +8,8 @@ by the file context under `<data dir>/gx/`.
 from __future__ import annotations
 
 import copy
+import functools
+import gc
 import logging
 import threading
 from collections.abc import Iterator
@@ -118,7 +120,18 @@ def _open(project_dir: Path) -> Any:
             context = gx.get_context(mode="file", project_root_dir=str(project_dir))
         context.variables.progress_bars = {"globally": False, "metric_calculations": False}
         _CONTEXTS[key] = context
+        _freeze_what_lives()
         return context
+
+
+@functools.cache
+def _freeze_what_lives() -> None:
+    """Move what the process holds now out of the cyclic collector's sight, once: GX's and pandas' hundreds of
+    thousands of objects live as long as the process, and every full pass walked them again (between batches;
+    `ingest.process.collector_paused` keeps the collector off inside one). Reference counting still frees any of
+    them that go; only garbage in cycles at this moment, once, is never collected (a `gc.collect()` first cost
+    0.2 s, most of the gain). 20,000 entries in ten batches: 1.31-1.41 -> 0.96-1.05 s in the collector."""
+    gc.freeze()
 
 
 def _batch_definition(context: Any, asset_name: str) -> Any:
