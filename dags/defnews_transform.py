@@ -24,7 +24,7 @@ def dbt_task_group() -> Any:
     from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 
     from ingest.settings import load_settings
-    from ingest.transform import dbt_env
+    from ingest.transform import BUILD_FLAGS, dbt_env
 
     settings = load_settings()
     project = settings.dbt_project_dir
@@ -38,12 +38,13 @@ def dbt_task_group() -> Any:
         execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
         render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD),
         # cosmos would emit one asset per model; the marts asset below is the published interface
-        # "buildable": a test that spans two models runs with the later one, not before it exists
+        # "buildable": a test that spans two models runs with the later one, not before it exists; dbt's unit
+        # tests run in CI, not here (`ingest.transform.BUILD_FLAGS`)
         operator_args={
             "pool": WRITER_POOL,
             "install_deps": False,
             "emit_datasets": False,
-            "dbt_cmd_flags": ["--indirect-selection", "buildable"],
+            "dbt_cmd_flags": ["--indirect-selection", "buildable", *BUILD_FLAGS],
         },  # fmt: skip
         default_args=DEFAULT_ARGS,
     )

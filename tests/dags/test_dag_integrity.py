@@ -52,6 +52,13 @@ def test_tasks_that_open_the_warehouse_use_the_writer_pool(dagbag: Any) -> None:
     assert {"dbt.actor_mentions_daily_model_build", "dbt.topic_mentions_daily_model_build", "publish"} <= ids
 
 
+def test_the_dbt_tasks_build_as_the_cli_does_without_dbts_unit_tests(dagbag: Any) -> None:
+    from ingest.transform import BUILD_FLAGS
+
+    builds = [t for t in dagbag.dags["defnews_transform"].tasks if t.task_id.endswith("_build")]
+    assert builds and all(" ".join(BUILD_FLAGS) in " ".join(t.dbt_cmd_flags) for t in builds)
+
+
 def test_transform_is_scheduled_on_the_raw_asset(dagbag: Any) -> None:
     ingest_outlets = {o.uri for t in dagbag.dags["defnews_ingest"].tasks for o in t.outlets}
     assert "x-defnews://warehouse/raw" in ingest_outlets

@@ -18,7 +18,7 @@ from ingest.pipeline import files_as_fetches, ingest_batch, process_and_load, re
 from ingest.publish import publish
 from ingest.serve import FeedServer
 from ingest.settings import Settings, load_settings
-from ingest.transform import build
+from ingest.transform import build, unit_tests
 from tests.conftest import DEMO_CATALOG, ROOT, SAMPLES
 
 pytestmark = pytest.mark.slow
@@ -48,6 +48,18 @@ def test_the_planted_surge_is_found_and_nothing_is_flagged_before_it(demo: Setti
     assert days == PLANTED
     early = _rows(demo.analytics, f"select count(*) from marts.attention_trends_daily where is_surge and day < '{PLANTED[0]}'")
     assert early == [(0,)]
+
+
+def test_dbts_unit_tests_run_apart_from_the_scheduled_build_and_pass(demo: Settings) -> None:
+    """The build a batch runs leaves dbt's unit tests out (`transform.BUILD_FLAGS`); CI runs them here."""
+    built = json.loads((demo.dbt_state_dir / "target" / "run_results.json").read_text())["results"]
+    assert any(r["unique_id"].startswith("model.") for r in built)
+    assert not [r["unique_id"] for r in built if r["unique_id"].startswith("unit_test.")]
+    assert sorted(unit_tests(demo)) == [
+        "a_sustained_jump_is_a_surge_and_a_one_day_blip_is_not",
+        "counts_articles_stories_mentions_sources_and_shares",
+        "lift_discounts_actors_named_everywhere",
+    ]
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.stem for q in QUERIES])
