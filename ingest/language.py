@@ -16,10 +16,19 @@ The C walk keeps its own 16-bit copy of the DFA (see _scan.c), so py3langid's ta
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import lzma
+import os
+import shutil
+import tempfile
 from array import array
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
+
+from ingest import cache
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +51,125 @@ def normalise_tag(tag: str | None) -> str | None:
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    """py3langid's identifier for the wheel's model, probabilities normalised to [0, 1]; its walk in C where built."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's identifier for the wheel's model, probabilities normalised to [0, 1]; its walk in C where built.
+
+    Made as py3langid's `LanguageIdentifier.from_model_file` makes it, from the model as `_model` reads it."""
+    import numpy as np
+    from py3langid.langid import LanguageIdentifier
 
     from ingest.extract import native
 
     if native.WHY_PYTHON:
         log.info("language: py3langid in Python (%s)", native.WHY_PYTHON)
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    log.info("language: py3langid with its DFA walk in C (ingest.extract._scan)")
-    return _native_walk(LanguageIdentifier).from_model_file(MODEL_FILE, norm_probs=True)
+        kind = LanguageIdentifier
+    else:
+        log.info("language: py3langid with its DFA walk in C (ingest.extract._scan)")
+        kind = _native_walk(LanguageIdentifier)
+    ptc, pc, classes, nextmove, row, output = _model()
+    return kind(np.asarray(ptc), np.asarray(pc), classes, nextmove, output, norm_probs=True, tk_row=row)
+
+
+# py3langid's model file: an .npz compressed with xz, these arrays in it (`py3langid.modelio`)
+MODEL_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+_TYPECODE = {2: "H", 4: "I", 8: "L"}  # unsigned integers of that many bytes, as `py3langid.modelio` reads them
+
+
+def _model() -> tuple[Any, ...]:
+    """The wheel's model as `py3langid.modelio.load_model` gives it: (ptc, pc, classes, nextmove, row, output).
+
+    Decompressing it (xz) took 0.35 s of every process that classifies a text: each worker, the writer of a small
+    batch, `defnews extract`. It is kept decompressed in the cache folder (`ingest.cache`), an .npy file per array,
+    and read back memory-mapped; without a cache folder, py3langid reads it.
+    """
+    from py3langid import modelio
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    path = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
+    folder = cache.cache_dir()
+    if folder is None:
+        return tuple(modelio.load_model(path))
+    entry = folder / f"langid-{_model_key(path)}"
+    arrays = _cached_model(entry)
+    if arrays is None:
+        arrays = _decompressed(path)
+        _keep_model(folder, entry, arrays)
+    return (arrays["ptc"], arrays["pc"], arrays["classes"].tolist(), _unsigned(arrays["nextmove"]),
+            _unsigned(arrays["nextmove_row"]), arrays["out_feat"].tolist())  # fmt: skip
+
+
+def _model_key(path: Path) -> str:
+    """What a kept model is made from: the model file (where, how big, when written) and the readers' versions."""
+    import numpy as np
+
+    info = path.stat()
+    made_from = [str(path), str(info.st_size), str(info.st_mtime_ns), version("py3langid"), np.__version__, "npy-1"]
+    return hashlib.sha256("\0".join(made_from).encode()).hexdigest()[:24]
+
+
+def _unsigned(values: Any) -> array[int]:
+    """An unsigned integer numpy array as a stdlib `array`, as py3langid keeps its DFA tables."""
+    import numpy as np
+
+    out = array(_TYPECODE[values.dtype.itemsize])
+    out.frombytes(np.ascontiguousarray(values).data.cast("B"))
+    return out
+
+
+def _decompressed(path: Path) -> dict[str, Any]:
+    """The model file's arrays, decompressed through a temporary file (the npz is never whole in memory)."""
+    import numpy as np
+
+    with tempfile.TemporaryFile(suffix=".npz") as tmp:
+        with lzma.open(path) as source:
+            shutil.copyfileobj(source, tmp, length=1 << 20)
+        tmp.seek(0)
+        with np.load(tmp, allow_pickle=False) as data:
+            missing = set(MODEL_ARRAYS).difference(data.files)
+            if missing:
+                raise ValueError(f"{path}: a model without {sorted(missing)}; py3langid's layout changed")
+            return {name: data[name] for name in MODEL_ARRAYS}
+
+
+def _cached_model(entry: Path) -> dict[str, Any] | None:
+    """The arrays kept in `entry`, memory-mapped read-only; None when there are none, or not private to the user."""
+    import numpy as np
+
+    files = [entry / f"{name}.npy" for name in MODEL_ARRAYS]
+    try:
+        if not (cache.private(entry.parent) and cache.private(entry) and all(map(cache.private, files))):
+            return None
+        found = {name: np.load(file, mmap_mode="r", allow_pickle=False) for name, file in zip(MODEL_ARRAYS, files, strict=True)}
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - a truncated or foreign file: decompressed again
+        log.warning("language model cache %s unreadable (%s: %s); decompressing the model", entry, type(exc).__name__, exc)
+        return None
+    cache.used(entry)
+    return found
+
+
+def _keep_model(folder: Path, entry: Path, arrays: dict[str, Any]) -> None:
+    """Write the arrays into `entry` whole or not at all (a folder made aside, then renamed: two workers may race,
+    and the first one's stays); drop the least recently used (`ingest.cache.prune`)."""
+    import numpy as np
+
+    if not cache.writable_folder(folder):
+        return
+    try:
+        temporary = Path(tempfile.mkdtemp(dir=folder, prefix=".langid-", suffix=".tmp"))
+        try:
+            for name, values in arrays.items():
+                np.save(temporary / f"{name}.npy", values, allow_pickle=False)
+                os.chmod(temporary / f"{name}.npy", 0o600)
+            os.rename(temporary, entry)
+        except OSError:
+            if not entry.is_dir():
+                raise
+        finally:
+            shutil.rmtree(temporary, ignore_errors=True)
+        cache.prune(folder, "langid")
+    except OSError as exc:
+        log.debug("language model cache %s not written: %s", folder, exc)
 
 
 def _native_walk(base: Any) -> Any:
@@ -83,7 +201,8 @@ def _native_walk(base: Any) -> Any:
 
 
 def warm() -> None:
-    """Load the model now (0.5-0.7 s: decompressing it and copying its DFA), not at the first text long enough."""
+    """Load the model now (its DFA copied; decompressed too the first time: see `_model`), not at the first text
+    long enough."""
     _identifier()
 
 

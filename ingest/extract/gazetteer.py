@@ -7,7 +7,6 @@ a silent overlap would count one name for two actors.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import logging
@@ -15,13 +14,15 @@ import os
 import pickle
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from ingest import cache
+from ingest.cache import cache_dir
 
 log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -194,8 +195,7 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
 
 
 FILES = ("actors.yaml", "topics.yaml")
-# parsed gazetteers kept in the cache folder: one per checkout or branch in use, the least recently used dropped
-CACHE_KEEP = 4
+CACHE_KEEP = cache.KEEP  # parsed gazetteers kept in the cache folder (`ingest.cache`)
 
 
 def _code_digest() -> bytes:
@@ -211,28 +211,6 @@ def _code_digest() -> bytes:
 _CODE = _code_digest()
 
 
-def cache_dir() -> Path | None:
-    """Where parsed gazetteers are kept between processes: `DEFNEWS_CACHE_DIR`, else `$XDG_CACHE_HOME/defnews`
-    (`~/.cache/defnews`). None when set empty (every process parses the YAML) or when there is no home to find.
-
-    Parsing the two files took about 0.2 s and left 15 MB of the parser's garbage in every process that extracts
-    (each worker, the writer, each Airflow task, `defnews extract`); unpickling the result takes 0.01 s and 3 MB.
-    """
-    given = os.environ.get("DEFNEWS_CACHE_DIR")
-    try:
-        if given is not None:
-            return Path(given).expanduser() if given.strip() else None
-        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "defnews"
-    except (RuntimeError, KeyError):  # no HOME and no passwd entry (an arbitrary container uid)
-        return None
-
-
-def _private(path: Path) -> bool:
-    """Whether only this user can have written `path`: theirs, and not writable by group or others."""
-    info = path.stat()
-    return info.st_uid == os.getuid() and not info.st_mode & 0o022
-
-
 def _cached(path: Path, version: str) -> Gazetteer | None:
     """The gazetteer pickled at `path`, or None when there is none or it cannot be read back as this version.
 
@@ -241,7 +219,7 @@ def _cached(path: Path, version: str) -> Gazetteer | None:
     user's own and written by no one else (`_private`); a shared or group-writable folder is not used at all.
     """
     try:
-        if not (_private(path.parent) and _private(path)):
+        if not (cache.private(path.parent) and cache.private(path)):
             return None
         with path.open("rb") as handle:
             found = pickle.load(handle)
@@ -252,19 +230,17 @@ def _cached(path: Path, version: str) -> Gazetteer | None:
         return None
     if not isinstance(found, Gazetteer) or found.version != version:
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # in use: the last to be dropped (`_keep`)
+    cache.used(path)
     return found
 
 
 def _keep(folder: Path, name: str, gaz: Gazetteer) -> None:
     """Pickle `gaz` into `folder` as `name`, whole or not at all (two workers may write it at once); drop all but the
-    `CACHE_KEEP` most recently used, and what a killed writer left. A folder that cannot be written, or that others
-    can write, costs only the parse next time."""
+    most recently used (`ingest.cache.prune`). A folder that cannot be written, or that others can write, costs
+    only the parse next time."""
+    if not cache.writable_folder(folder):
+        return
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private(folder):
-            return
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".gazetteer-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
@@ -273,9 +249,6 @@ def _keep(folder: Path, name: str, gaz: Gazetteer) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        kept = sorted(folder.glob("gazetteer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        stale = [p for p in folder.glob(".gazetteer-*.tmp") if time.time() - p.stat().st_mtime > 3600]
-        for old in kept[CACHE_KEEP:] + stale:
-            old.unlink(missing_ok=True)
+        cache.prune(folder, "gazetteer")
     except OSError as exc:
         log.debug("gazetteer cache %s not written: %s", folder, exc)
