@@ -149,8 +149,10 @@ def _cached_model(entry: Path) -> dict[str, Any] | None:
 
 
 def _keep_model(folder: Path, entry: Path, arrays: dict[str, Any]) -> None:
-    """Write the arrays into `entry` whole or not at all (a folder made aside, then renamed: two workers may race,
-    and the first one's stays); drop the least recently used (`ingest.cache.prune`)."""
+    """Write the arrays into `entry` whole or not at all: a folder made aside, synced, then renamed into place. Two
+    workers may race (the first one's stays); an entry there that cannot be read (`_cached_model`: a file broken,
+    missing or writable by others) is moved aside and replaced. The least recently used are dropped
+    (`ingest.cache.prune`)."""
     import numpy as np
 
     if not cache.writable_folder(folder):
@@ -159,12 +161,21 @@ def _keep_model(folder: Path, entry: Path, arrays: dict[str, Any]) -> None:
         temporary = Path(tempfile.mkdtemp(dir=folder, prefix=".langid-", suffix=".tmp"))
         try:
             for name, values in arrays.items():
-                np.save(temporary / f"{name}.npy", values, allow_pickle=False)
+                with open(temporary / f"{name}.npy", "wb") as out:
+                    np.save(out, values, allow_pickle=False)
+                    out.flush()
+                    os.fsync(out.fileno())
                 os.chmod(temporary / f"{name}.npy", 0o600)
-            os.rename(temporary, entry)
-        except OSError:
-            if not entry.is_dir():
-                raise
+            for attempt in range(2):
+                try:
+                    os.rename(temporary, entry)
+                    break
+                except OSError:
+                    if attempt or not entry.is_dir() or _cached_model(entry) is not None:
+                        break  # another process's entry, whole: it stays
+                    broken = Path(tempfile.mkdtemp(dir=folder, prefix=".langid-", suffix=".tmp"))
+                    os.rename(entry, broken / "entry")
+                    shutil.rmtree(broken, ignore_errors=True)  # a process reading it keeps its mapping
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
         cache.prune(folder, "langid")

@@ -207,6 +207,8 @@ class MentionColumns(Sequence[Mention]):
 
     def where(self, keep: Sequence[bool]) -> MentionColumns:
         """The mentions whose `keep` is true, in order; this one itself when all are."""
+        if len(keep) != len(self):
+            raise ValueError(f"{len(keep)} flags for {len(self)} mentions")
         if all(keep):
             return self
         return MentionColumns([list(compress(values, keep)) for values in self.columns])

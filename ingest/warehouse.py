@@ -49,12 +49,16 @@ def connect(path: Path, read_only: bool = False, memory_limit: str | None = None
     # Batch loads commit more than the default 16 MB; checkpointing on every commit costs seconds.
     con.execute("set checkpoint_threshold = '256MB'")
     schema = resources.files("ingest").joinpath("sql/schema.sql").read_text(encoding="utf-8")
-    if not _zstd_available(con):  # a file in a storage format older than DuckDB 1.2's: DuckDB's default compression
-        log.info("warehouse %s: its storage format has no zstd; text columns keep DuckDB's default compression", path)
-        schema = schema.replace(_ZSTD, "")
-    con.execute(schema)
-    _drop_story_bands_key(con, schema)
-    _compress_texts(con, schema)
+    try:
+        if not _zstd_available(con):  # a file in a storage format older than DuckDB 1.2's: DuckDB's default compression
+            log.info("warehouse %s: its storage format has no zstd; text columns keep DuckDB's default compression", path)
+            schema = schema.replace(_ZSTD, "")
+        con.execute(schema)
+        _drop_story_bands_key(con, schema)
+        _compress_texts(con, schema)
+    except BaseException:
+        con.close()  # the file is not left held by a connection nobody has
+        raise
     return con
 
 
@@ -156,18 +160,7 @@ def _compress_texts(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     """
     if _ZSTD not in schema:
         return
-    stale = []
-    for table, columns in ZSTD_TEXT.items():
-        found = con.execute(  # every row fetched: a result left unfinished blocks `register` on this connection
-            "select sql from duckdb_tables() where database_name = current_database() and schema_name = 'raw' "
-            "and table_name = $1",
-            [table],
-        ).fetchall()
-        compressed = {
-            m.group(1) for m in re.finditer(r'"?(\w+)"? VARCHAR[^,]*?USING COMPRESSION ZSTD', found[0][0] if found else "")
-        }
-        if not compressed.issuperset(columns):
-            stale.append(table)
+    stale = _uncompressed_texts(con)
     if not stale:
         return
     log.info("warehouse: compressing the text of %s with zstd (once; the rows are copied)", ", ".join(stale))
@@ -183,6 +176,22 @@ def _compress_texts(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     except BaseException:
         con.execute("rollback")
         raise
+    if _uncompressed_texts(con):  # DuckDB writing its DDL differently: said once per open, not copied in a loop
+        log.warning("warehouse: %s rebuilt but not seen as zstd-compressed; check `duckdb_tables().sql`", stale)
+
+
+_COMPRESSED_COLUMN = re.compile(r'"?(\w+)"? VARCHAR[^,]*?USING COMPRESSION ZSTD', re.IGNORECASE)
+
+
+def _uncompressed_texts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of `ZSTD_TEXT` whose DDL, as DuckDB writes it, lacks the compression of one of their columns."""
+    found = dict(
+        con.execute(  # every row fetched: a result left unfinished blocks `register` on this connection
+            "select table_name, sql from duckdb_tables() where database_name = current_database() and schema_name = 'raw'"
+        ).fetchall()
+    )
+    return [table for table, columns in ZSTD_TEXT.items()
+            if not {m.group(1) for m in _COMPRESSED_COLUMN.finditer(found.get(table, ""))}.issuperset(columns)]  # fmt: skip
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]], columns: Sequence[str],

@@ -32,7 +32,8 @@ def test_the_validation_uses_the_context_prepared_for_it(tmp_path: Path, monkeyp
     runner.prepare(tmp_path / "gx")  # a second call while the first runs starts nothing
     context = runner._context(tmp_path / "gx")  # waits for the thread
     assert context is runner._context(tmp_path / "gx")
-    assert gc.get_freeze_count() > 0  # what lives once GX is open is out of the cyclic collector's sight
+    # what lives once GX is open is out of the cyclic collector's sight, frozen once per process
+    assert runner._freeze_what_lives.cache_info().currsize == 1 and gc.get_freeze_count() > 0
     assert opened and set(opened) == {"gx-prepare"}  # opened there (twice on a new folder: see `_context`), not here
     assert not any(t.name == "gx-prepare" for t in threading.enumerate())
     before = len(opened)

@@ -284,6 +284,8 @@ def test_mention_columns_read_as_the_mentions_they_hold() -> None:
     keep = [m.article_id == "y" for m in both]
     assert both.where(keep) == second and both.where([True] * len(both)) is both
     assert MentionColumns.of([]) == [] and not MentionColumns.of([()])
+    with pytest.raises(ValueError, match="1 flags for"):
+        both.where([True])
     with pytest.raises(ValueError, match="lists of one length"):
         MentionColumns([[1], [], [], [], [], [], [], []])
     # the writer's side of a worker's pickle: columns, equal to what was extracted

@@ -94,6 +94,9 @@ def test_an_entry_others_could_write_or_a_broken_one_is_decompressed_again(
     with caplog.at_level(logging.WARNING, logger="ingest.language"):
         _same(language._model(), reference)
     assert len(calls) == 2 and "unreadable" in caplog.text
+    # the broken entry was replaced: the next process reads it, whole
+    _same(language._model(), reference)
+    assert len(calls) == 2 and [p.name for p in tmp_path.joinpath("cache").iterdir()] == [entry.name]
 
 
 def test_no_cache_folder_means_py3langids_own_read(

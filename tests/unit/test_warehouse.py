@@ -68,6 +68,36 @@ def test_a_warehouse_made_before_is_rebuilt_once_with_its_rows(tmp_path: Path, c
         assert _contents(con) == before
 
 
+def test_a_view_over_a_rebuilt_table_reads_it_after(tmp_path: Path) -> None:
+    """dbt's staging views read the raw tables by name: the rebuild keeps the name, so they read the new table."""
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute(SCHEMA.replace(_ZSTD, ""))
+        _fill(old, rows=20)
+        old.execute("create view main.texts as select article_id, length(text) as n from raw.article_texts")
+    with connect(path) as con:
+        assert con.execute("select count(*), min(n) > 0 from main.texts").fetchone() == (20, True)
+
+
+def test_a_rebuild_that_fails_leaves_the_tables_as_they_were(tmp_path: Path) -> None:
+    """One transaction: rows the new table refuses (here, a revision twice, which an old table without its key let
+    in) stop the rebuild, and both tables stay as they were, under their names, for the error to be dealt with."""
+    path = tmp_path / "w.duckdb"
+    keyless = SCHEMA.replace(_ZSTD, "").replace(",\n    primary key (article_id, revision)\n", "\n")
+    assert keyless != SCHEMA.replace(_ZSTD, "")
+    with duckdb.connect(str(path)) as old:
+        old.execute(keyless)
+        _fill(old, rows=20)
+        old.execute("insert into raw.article_revisions select * from raw.article_revisions where article_id = 'a1'")
+        before = _contents(old)
+    with pytest.raises(duckdb.ConstraintException):
+        connect(path)
+    with duckdb.connect(str(path)) as con:
+        assert _contents(con) == before
+        tables = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
+        assert {"article_texts", "article_revisions"} <= tables and not [t for t in tables if "before_zstd" in t]
+
+
 def test_a_file_in_a_storage_format_without_zstd_is_opened_as_it_is(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     with duckdb.connect() as con:  # a file made as DuckDB 1.1 makes them: zstd for strings came with 1.2's format
