@@ -226,6 +226,13 @@ def test_dockerfile_essentials() -> None:
                      runtime, re.MULTILINE)  # fmt: skip
 
 
+def test_the_build_context_leaves_local_state_out() -> None:
+    """The checkout's environment, data and cache folder (the tests' parsed gazetteer and language model, about
+    70 MB) stay out of the image."""
+    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()}
+    assert {".venv", "data", ".cache", "**/*.duckdb"} <= ignored
+
+
 def test_celery_extra_declared_and_locked() -> None:
     """The image installs `--extra celery`: pyproject and uv.lock must both carry it."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
