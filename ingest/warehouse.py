@@ -125,14 +125,22 @@ def _drop_story_bands_key(con: duckdb.DuckDBPyConnection, schema: str) -> None:
         "select 1 from duckdb_constraints() where schema_name = 'raw' and table_name = 'story_bands' "
         "and constraint_type = 'PRIMARY KEY'"
     ).fetchall()
-    if not keyed:
-        return
+    if keyed:
+        _rebuild(con, schema, ["story_bands"])
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, schema: str, tables: Sequence[str]) -> None:
+    """Make `raw.<table>` again as `schema` declares it now, its rows copied over by column name: the one way to
+    change what DuckDB cannot change in place (a constraint, a column's compression). In one transaction: a failure
+    leaves every table as it was, under its name, and is raised."""
     con.execute("begin transaction")
     try:
-        con.execute("alter table raw.story_bands rename to story_bands_keyed")
-        con.execute(schema)  # creates raw.story_bands as it is now
-        con.execute("insert into raw.story_bands select band_key, article_id from raw.story_bands_keyed")
-        con.execute("drop table raw.story_bands_keyed")
+        for table in tables:
+            con.execute(f"alter table raw.{table} rename to {table}_before_rebuild")
+        con.execute(schema)  # creates the tables as they are now
+        for table in tables:
+            con.execute(f"insert into raw.{table} by name select * from raw.{table}_before_rebuild")
+            con.execute(f"drop table raw.{table}_before_rebuild")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -155,8 +163,7 @@ def _zstd_available(con: duckdb.DuckDBPyConnection) -> bool:
 def _compress_texts(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     """Text tables made before their columns were compressed with zstd (`ZSTD_TEXT`) are rebuilt with it, once.
 
-    DuckDB cannot change a column's compression in place. The rows are copied as they are, in one transaction
-    (a failure leaves the tables as they were); the old blocks are reused by later writes.
+    DuckDB cannot change a column's compression in place (`_rebuild`); the old blocks are reused by later writes.
     """
     if _ZSTD not in schema:
         return
@@ -164,18 +171,7 @@ def _compress_texts(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     if not stale:
         return
     log.info("warehouse: compressing the text of %s with zstd (once; the rows are copied)", ", ".join(stale))
-    con.execute("begin transaction")
-    try:
-        for table in stale:
-            con.execute(f"alter table raw.{table} rename to {table}_before_zstd")
-        con.execute(schema)  # creates the tables as they are now
-        for table in stale:
-            con.execute(f"insert into raw.{table} by name select * from raw.{table}_before_zstd")
-            con.execute(f"drop table raw.{table}_before_zstd")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    _rebuild(con, schema, stale)
     if _uncompressed_texts(con):  # DuckDB writing its DDL differently: said once per open, not copied in a loop
         log.warning("warehouse: %s rebuilt but not seen as zstd-compressed; check `duckdb_tables().sql`", stale)
 

@@ -61,7 +61,7 @@ def test_a_warehouse_made_before_is_rebuilt_once_with_its_rows(tmp_path: Path, c
                 assert _compression(con, table, column) == {"ZSTD"}, (table, column)
         with pytest.raises(duckdb.ConstraintException):  # the keys are enforced as before
             con.execute("insert into raw.article_texts (article_id, text) values ('a1', 'again')")
-        assert not con.execute("select * from duckdb_tables() where table_name like '%before_zstd'").fetchall()
+        assert not con.execute("select * from duckdb_tables() where table_name like '%before_rebuild'").fetchall()
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="ingest.warehouse"), connect(path) as con:
         assert "compressing" not in caplog.text  # once
@@ -95,7 +95,7 @@ def test_a_rebuild_that_fails_leaves_the_tables_as_they_were(tmp_path: Path) -> 
     with duckdb.connect(str(path)) as con:
         assert _contents(con) == before
         tables = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
-        assert {"article_texts", "article_revisions"} <= tables and not [t for t in tables if "before_zstd" in t]
+        assert {"article_texts", "article_revisions"} <= tables and not [t for t in tables if "before_rebuild" in t]
 
 
 def test_a_file_in_a_storage_format_without_zstd_is_opened_as_it_is(tmp_path: Path) -> None:
