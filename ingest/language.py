@@ -79,20 +79,18 @@ def _model() -> tuple[Any, ...]:
 
     Decompressing it (xz) took 0.35 s of every process that classifies a text: each worker, the writer of a small
     batch, `defnews extract`. It is kept decompressed in the cache folder (`ingest.cache`), an .npy file per array,
-    and read back memory-mapped; without a cache folder, py3langid reads it.
+    and read back memory-mapped; without a cache folder, every process decompresses it.
     """
-    from py3langid import modelio
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
     path = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
     folder = cache.cache_dir()
-    if folder is None:
-        return tuple(modelio.load_model(path))
-    entry = folder / f"langid-{_model_key(path)}"
-    arrays = _cached_model(entry)
+    entry = folder / f"langid-{_model_key(path)}" if folder else None
+    arrays = _cached_model(entry) if entry else None
     if arrays is None:
         arrays = _decompressed(path)
-        _keep_model(folder, entry, arrays)
+        if folder and entry:
+            _keep_model(folder, entry, arrays)
     return (arrays["ptc"], arrays["pc"], arrays["classes"].tolist(), _unsigned(arrays["nextmove"]),
             _unsigned(arrays["nextmove_row"]), arrays["out_feat"].tolist())  # fmt: skip
 

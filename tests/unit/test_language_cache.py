@@ -99,7 +99,7 @@ def test_an_entry_others_could_write_or_a_broken_one_is_decompressed_again(
     assert len(calls) == 2 and [p.name for p in tmp_path.joinpath("cache").iterdir()] == [entry.name]
 
 
-def test_no_cache_folder_means_py3langids_own_read(
+def test_no_cache_folder_means_the_model_decompressed_and_nothing_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference: tuple[object, ...]
 ) -> None:
     monkeypatch.setenv("DEFNEWS_CACHE_DIR", "")
