@@ -22,7 +22,6 @@ from typing import Any
 import yaml
 
 from ingest import cache
-from ingest.cache import cache_dir
 
 log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -179,7 +178,7 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     raw_bytes = b"".join(contents.values())
     version = "gaz-" + hashlib.sha256(raw_bytes + f"\nmatching rules {MATCHING_RULES}".encode()).hexdigest()[:12]
     key = hashlib.sha256(b"".join(b"%d:%s" % (len(c), c) for c in (*contents.values(), _CODE))).hexdigest()[:24]
-    folder = cache_dir()
+    folder = cache.cache_dir()
     found = _cached(folder / f"gazetteer-{key}.pickle", version) if folder else None
     if found is not None:
         return found
@@ -195,7 +194,6 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
 
 
 FILES = ("actors.yaml", "topics.yaml")
-CACHE_KEEP = cache.KEEP  # parsed gazetteers kept in the cache folder (`ingest.cache`)
 
 
 def _code_digest() -> bytes:
@@ -216,7 +214,7 @@ def _cached(path: Path, version: str) -> Gazetteer | None:
 
     The key in the file's name covers both files' bytes and the parsing code (`_CODE`), so a changed file or rule
     is parsed again. Unpickling runs what a pickle says, so a file is read only when it and its folder are the
-    user's own and written by no one else (`_private`); a shared or group-writable folder is not used at all.
+    user's own and written by no one else (`cache.private`); a shared or group-writable folder is not used at all.
     """
     try:
         if not (cache.private(path.parent) and cache.private(path)):

@@ -1,4 +1,4 @@
-"""The parsed gazetteer kept between processes (`gazetteer.cache_dir`): read back as parsed, parsed again when a file or
+"""The parsed gazetteer kept between processes (`ingest.cache.cache_dir`): read back as parsed, parsed again when a file or
 the parsing code changes, never read where others could have written it, and never in the way when the cache is
 missing, broken or cannot be written."""
 
@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from ingest.cache import KEEP as CACHE_KEEP
+from ingest.cache import cache_dir
 from ingest.extract import gazetteer
-from ingest.extract.gazetteer import CACHE_KEEP, DATA_DIR, Gazetteer, cache_dir, load_gazetteer
+from ingest.extract.gazetteer import DATA_DIR, Gazetteer, load_gazetteer
 
 
 @pytest.fixture
