@@ -240,8 +240,8 @@ def bench_end_to_end(root: Path, files: list[Path], out: dict[str, Any]) -> None
     loaded: list[Any] = []  # the batches `load_batch` wrote: each carries the rows it wrote, by table
     real_load = pipeline.load_batch
 
-    def load_and_keep(con: Any, batch: Any) -> Any:
-        stats = real_load(con, batch)
+    def load_and_keep(con: Any, batch: Any, **options: Any) -> Any:
+        stats = real_load(con, batch, **options)
         loaded.append(batch)
         return stats
 

@@ -8,6 +8,7 @@ where they are replaced after a gazetteer or parser upgrade).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections import Counter
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ import pyarrow as pa
 
 from ingest.articles import known_articles, write_articles
 from ingest.extract import ExtractionResult, Gazetteer
+from ingest.memory import give_back
 from ingest.models import (
     Article,
     BatchStats,
@@ -36,7 +38,7 @@ from ingest.normalize import stable_id
 from ingest.polling import Observation, failure_class, next_state
 from ingest.shingles import Signature
 from ingest.validate import ValidationRun
-from ingest.warehouse import insert_columns, insert_rows
+from ingest.warehouse import commit, insert_columns, insert_rows
 
 
 @dataclass
@@ -262,8 +264,13 @@ def _resolve_quarantine(con: duckdb.DuckDBPyConnection, batch: Batch, now: datet
         con.unregister("_loaded")
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
-    """Write everything the batch produced in one transaction; on any error nothing is written."""
+def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, memory_limit: str | None = None,
+               vacuum: bool = True) -> BatchStats:  # fmt: skip
+    """Write everything the batch produced in one transaction; on any error nothing is written.
+
+    The commit checkpoints (`warehouse.commit`, under `memory_limit` or DuckDB's headroom, merging small row groups
+    unless `vacuum=False`): the batch is in the database file when this returns.
+    """
     now = datetime.now(UTC)
     batch.stats.batch_id = batch.batch_id
     con.execute("begin transaction")
@@ -301,8 +308,11 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> BatchStats:
             ],
         ).fetchone()
         batch.rows_written["raw.batches"] += int(recorded[0]) if recorded else 0
-        con.execute("commit")
+        give_back()  # the load's Arrow tables and lists, before the checkpoint takes its share
+        commit(con, memory_limit, vacuum=vacuum)
     except BaseException:
-        con.execute("rollback")
+        # a commit that failed has rolled back already (and one whose checkpoint failed invalidated the database)
+        with contextlib.suppress(duckdb.TransactionException, duckdb.FatalException):
+            con.execute("rollback")
         raise
     return batch.stats

@@ -28,7 +28,7 @@ from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.process import Processed, collector_paused, dedupe
 from ingest.settings import Settings
 from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
-from ingest.warehouse import checkpoint, insert_rows, open_writer
+from ingest.warehouse import insert_rows, open_writer
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
 
     `processed` is the batch already parsed (by `load_in_batches`, which parses the next batch while
     this one loads); by default it is parsed here, while GX is imported and its context opened.
-    `vacuum=False` leaves DuckDB's merge of small row groups to a later batch (`warehouse.checkpoint`).
+    `vacuum=False` leaves DuckDB's merge of small row groups to a later batch (`warehouse.commit`).
     """
     gaz = load_gazetteer()
     recovered = _recovered(settings, fetches) if record_fetches else []
@@ -174,10 +174,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         observations=out.observations, all_articles=everything, extracted=extracted, signatures=signatures,
         validation_runs=runs,
     )  # fmt: skip
-    with open_writer(settings) as con:
-        loaded = load_batch(con, batch)
-        give_back()  # the load's Arrow tables and lists, before the checkpoint takes its share
-        checkpoint(con, settings.warehouse_memory_limit, vacuum=vacuum)  # under a cap: the close would checkpoint without
+    with open_writer(settings) as con:  # the commit checkpoints, under a cap: the close would checkpoint without
+        loaded = load_batch(con, batch, memory_limit=settings.warehouse_memory_limit, vacuum=vacuum)
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
 
@@ -188,7 +186,7 @@ BATCH_BYTES = 8 * 1024 * 1024
 # DuckDB merges a table's small trailing row groups at a checkpoint, in doubling steps, so that with a checkpoint per
 # batch each row of the text tables was rewritten about six times on its way into a full row group: at 100,000
 # entries the checkpoints took 37 of the run's 122 s. A run in batches merges at every VACUUM_EVERY-th batch and at
-# its last instead (`warehouse.checkpoint`); on 40 batches of 2,000 rows of text: 7.6 s of checkpoints -> 4.3 s.
+# its last instead (`warehouse.commit`); on 40 batches of 2,000 rows of text: 7.6 s of checkpoints -> 4.3 s.
 VACUUM_EVERY = 16
 
 

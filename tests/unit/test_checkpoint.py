@@ -1,13 +1,15 @@
 """`warehouse.checkpoint(vacuum=False)`: the batch's rows are written as row groups of their own, and a later
-checkpoint with the vacuum merges them; the setting is DuckDB's again after either."""
+checkpoint with the vacuum merges them; the setting is DuckDB's again after either. `warehouse.commit`: the commit is
+the checkpoint, under the same bounds."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from ingest.warehouse import checkpoint, connect
+from ingest.warehouse import checkpoint, commit, connect
 
 TEXT = "(select string_agg(md5(i::varchar || '-' || j::varchar), ' ') from range(20) r(j))"
 
@@ -47,3 +49,48 @@ def test_the_vacuum_setting_comes_back_as_it_was(tmp_path: Path) -> None:
         _append(con, 0)
         checkpoint(con, vacuum=False)
         assert con.execute("select current_setting('max_vacuum_tasks')").fetchone() == (7,)
+
+
+def _settings(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    names = "('checkpoint_threshold', 'memory_limit', 'max_vacuum_tasks')"
+    return con.execute(f"select name, value from duckdb_settings() where name in {names} order by name").fetchall()
+
+
+def test_a_commit_writes_the_batch_into_the_file_not_into_the_wal(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    with connect(path) as con:
+        before = _settings(con)
+        con.execute("begin")
+        _append(con, 0)
+        commit(con)
+        wal = tmp_path / "w.duckdb.wal"
+        assert not wal.exists() or wal.stat().st_size == 0  # checkpointed by the commit itself
+        assert _settings(con) == before
+        con.execute("begin")
+        _append(con, 1)
+        commit(con, "1GB", vacuum=False)  # a configured cap; the merge left to a later checkpoint
+        assert _row_groups(con) == 2
+        assert _settings(con) == before
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select count(*) from raw.article_texts").fetchone() == (1000,)
+
+
+def test_a_commit_that_cannot_checkpoint_under_the_cap_fails_and_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    for batch in range(4):
+        _append(con, batch)
+        checkpoint(con, vacuum=False)  # four row groups, merged by the next checkpoint with the vacuum
+    con.execute("set temp_directory = ''")  # nowhere to spill the merge
+    con.execute("begin")
+    _append(con, 4)
+    # DuckDB invalidates its database when a commit cannot flush a table: the connection is done with
+    with pytest.raises(duckdb.Error, match="Failed to flush table article_texts during commit"):
+        commit(con, headroom_mb=1)
+    con.close()
+    with connect(path) as con:  # the same process opens the file again, as the writer does for its next batch
+        assert con.execute("select count(*) from raw.article_texts").fetchone() == (2000,)
+        con.execute("begin")
+        _append(con, 4)
+        commit(con)
+        assert con.execute("select count(*) from raw.article_texts").fetchone() == (2500,)
