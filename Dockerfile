@@ -36,9 +36,12 @@ RUN pip install --no-cache-dir "uv==${UV_VERSION}"
 
 # Non-root user, official-image pattern: uid ${AIRFLOW_UID} (50000), primary group 0 (root
 # group), and group-writable runtime folders so that `user: "<any uid>:0"` also works.
+# /opt/defnews/cache holds each user's cache folder (DEFNEWS_CACHE_DIR below: the parsed gazetteer and the
+# language model, `ingest.cache`). The first process of a uid makes its folder there, its own and private: a
+# uid without a home (any uid but 50000) would otherwise find none and rebuild both in every process.
 RUN useradd --uid "${AIRFLOW_UID}" --gid 0 --create-home --home-dir /home/airflow \
         --shell /bin/bash airflow \
-    && mkdir -p /opt/airflow/logs /opt/defnews/data /opt/defnews/config \
+    && mkdir -p /opt/airflow/logs /opt/defnews/data /opt/defnews/config /opt/defnews/cache \
     && chown -R airflow:0 /opt/airflow /opt/defnews \
     && chmod -R g+rwX /opt/airflow /opt/defnews
 
@@ -70,15 +73,18 @@ ENV PATH=/opt/defnews/.venv/bin:$PATH \
     AIRFLOW__COSMOS__ENABLE_TELEMETRY=False \
     DEFNEWS_DATA_DIR=/opt/defnews/data \
     DEFNEWS_FEEDS=/opt/defnews/config/feeds.yaml \
-    DEFNEWS_WAREHOUSE=/opt/defnews/data/warehouse.duckdb
+    DEFNEWS_WAREHOUSE=/opt/defnews/data/warehouse.duckdb \
+    DEFNEWS_CACHE_DIR=/opt/defnews/cache/defnews
 
 USER airflow
 
 # Compile the dbt manifest ahead (dbt_project/target/manifest.json), so cosmos renders the
 # transform DAG from it and never runs dbt while parsing DAG files. A throw-away data folder
-# keeps any file the compile creates out of /opt/defnews/data (which seeds the named volume).
+# keeps any file the compile creates out of /opt/defnews/data (which seeds the named volume), and
+# no cache folder is made for uid 50000 in the image (another uid could not use the one made).
 RUN DEFNEWS_DATA_DIR=/tmp/defnews-build \
     DEFNEWS_WAREHOUSE=/tmp/defnews-build/warehouse.duckdb \
+    DEFNEWS_CACHE_DIR= \
     defnews manifest \
     && test -s dbt_project/target/manifest.json \
     && rm -rf /tmp/defnews-build dbt_project/logs

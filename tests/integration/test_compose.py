@@ -226,6 +226,17 @@ def test_dockerfile_essentials() -> None:
                      runtime, re.MULTILINE)  # fmt: skip
 
 
+def test_the_image_gives_every_uid_a_cache_folder_of_its_own() -> None:
+    """Any `user: "<uid>:0"` keeps its caches: DEFNEWS_CACHE_DIR names a folder each uid makes for itself, inside
+    one the image makes group-writable; the build itself makes none (it would be uid 50000's)."""
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    assert re.search(r"^ +DEFNEWS_CACHE_DIR=/opt/defnews/cache/defnews$", text, re.MULTILINE)
+    assert re.search(r"mkdir -p [^\n]*/opt/defnews/cache\b", text)
+    assert "chmod -R g+rwX /opt/airflow /opt/defnews" in text
+    manifest = re.search(r"^RUN DEFNEWS_DATA_DIR=.*?defnews manifest", text, re.MULTILINE | re.DOTALL)
+    assert manifest and "DEFNEWS_CACHE_DIR= " in manifest.group(0)
+
+
 def test_the_build_context_leaves_local_state_out() -> None:
     """The checkout's environment, data and cache folder (the tests' parsed gazetteer and language model, about
     70 MB) stay out of the image."""

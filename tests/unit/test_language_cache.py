@@ -123,3 +123,19 @@ def test_only_the_most_recently_used_models_are_kept(tmp_path: Path, monkeypatch
     kept = {p.name for p in folder.iterdir()}
     assert len(kept) == cache.KEEP and f"langid-{language._model_key(MODEL)}" in kept
     assert "langid-old0" not in kept and "langid-old1" not in kept and ".langid-killed.tmp" not in kept
+
+
+def test_a_folder_made_inside_a_shared_group_writable_one_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference: tuple[object, ...]
+) -> None:
+    """The container image's layout (Dockerfile): DEFNEWS_CACHE_DIR names a folder not made yet, inside one its
+    group may write; the first process makes it, private, and the next reads the model back."""
+    shared = tmp_path / "cache"
+    shared.mkdir()
+    shared.chmod(0o775)
+    monkeypatch.setenv("DEFNEWS_CACHE_DIR", str(shared / "defnews"))
+    _same(language._model(), reference)
+    assert (shared / "defnews").stat().st_mode & 0o777 == 0o700
+    monkeypatch.setattr(language, "_decompressed", lambda path: pytest.fail("decompressed although kept"))
+    _same(language._model(), reference)
+    assert _entry(shared / "defnews").is_dir()
