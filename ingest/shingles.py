@@ -3,7 +3,8 @@
 What story clustering (`ingest.stories`) compares. Apart from `stories` (DuckDB, Arrow), so that
 the workers that parse and extract make them too, beside the extraction, and the single writer
 does not: a blake2b call per shingle in Python was an eighth of the writer's time, and the
-MinHash and the band keys of 10,000 articles another 0.25 s of it.
+MinHash and the band keys of 10,000 articles another 0.25 s of it. The hashing itself runs in C
+where the extension is built (`_scan.c`, the same blake2b values as hashlib's).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+
+from ingest.extract import native
 
 SHINGLE = 3
 LEAD_WORDS = 60
@@ -31,10 +34,19 @@ Signature = tuple[np.ndarray, list[int]]  # the MinHash (HASHES uint64) and its 
 
 
 def shingle_hashes(title: str, text: str) -> bytes:
-    """The blake2b-64 of every distinct word 3-shingle of the title and lead, as little-endian bytes."""
+    """The blake2b-64 of every distinct word 3-shingle of the title and lead, as little-endian bytes.
+
+    In C where the extension is built (`_scan.shingle_hashes`: the same values, in ascending order), else
+    `_shingle_hashes`. Only the set of values counts: a MinHash is a minimum over them.
+    """
     words = WORD.findall(f"{title} {' '.join(text.split(None, LEAD_WORDS)[:LEAD_WORDS])}".casefold())
     if not words:
         return b""
+    return _shingle_hashes(words) if native.WHY_PYTHON else native.shingle_hashes(words, SHINGLE)
+
+
+def _shingle_hashes(words: list[str]) -> bytes:
+    """The reference (and the path without the C extension): a hashlib call per distinct shingle, in a set's order."""
     shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
     return b"".join([hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles])
 
@@ -67,7 +79,14 @@ def signatures_of(hashes: Sequence[bytes]) -> list[np.ndarray]:
 
 
 def bands(sig: np.ndarray) -> list[int]:
-    raw, step = np.ascontiguousarray(sig, dtype=np.uint64).tobytes(), ROWS * 8
+    """The MinHash's LSH band keys: in C where the extension is built (`_scan.band_keys`), else `_bands`."""
+    raw = np.ascontiguousarray(sig, dtype=np.uint64).tobytes()
+    return _bands(raw) if native.WHY_PYTHON else native.band_keys(raw, BANDS)
+
+
+def _bands(raw: bytes) -> list[int]:
+    """The reference: per band, the blake2b-64 of its number and its ROWS values' bytes, shifted into a bigint."""
+    step = ROWS * 8
     return [int.from_bytes(hashlib.blake2b(_BAND_PREFIX[band] + raw[band * step : (band + 1) * step], digest_size=8).digest(),
                            "little") >> 1 for band in range(BANDS)]  # fmt: skip
 

@@ -32,6 +32,8 @@ def candidates(
 def mentions(
     hits: list[Any], kept: dict[str, set[str]], article_id: str, field: str, size: int, mention: type[tuple[Any, ...]], /
 ) -> list[Any]: ...  # mention(article_id, kind, entity_id, field, start, end, surface, salience) per kept hit
+def shingle_hashes(words: list[str], size: int, /) -> bytes: ...  # distinct blake2b-64 values, ascending, little-endian
+def band_keys(signature: Buffer, bands: int, /) -> list[int]: ...
 
 class LangidDFA:
     states: int
