@@ -36,14 +36,16 @@ RUN pip install --no-cache-dir "uv==${UV_VERSION}"
 
 # Non-root user, official-image pattern: uid ${AIRFLOW_UID} (50000), primary group 0 (root
 # group), and group-writable runtime folders so that `user: "<any uid>:0"` also works.
-# /opt/defnews/cache holds each user's cache folder (DEFNEWS_CACHE_DIR below: the parsed gazetteer and the
-# language model, `ingest.cache`). The first process of a uid makes its folder there, its own and private: a
-# uid without a home (any uid but 50000) would otherwise find none and rebuild both in every process.
+# /opt/defnews/cache holds a cache folder per uid (DEFNEWS_CACHE_DIR below, `{uid}`: the parsed gazetteer and
+# the language model, `ingest.cache`). The first process of a uid makes its own, private; the sticky bit keeps
+# one uid from moving another's away. A uid without a home (any uid but 50000) would otherwise find no cache
+# folder and rebuild both in every process.
 RUN useradd --uid "${AIRFLOW_UID}" --gid 0 --create-home --home-dir /home/airflow \
         --shell /bin/bash airflow \
     && mkdir -p /opt/airflow/logs /opt/defnews/data /opt/defnews/config /opt/defnews/cache \
     && chown -R airflow:0 /opt/airflow /opt/defnews \
-    && chmod -R g+rwX /opt/airflow /opt/defnews
+    && chmod -R g+rwX /opt/airflow /opt/defnews \
+    && chmod +t /opt/defnews/cache
 
 WORKDIR /opt/defnews
 
@@ -74,14 +76,14 @@ ENV PATH=/opt/defnews/.venv/bin:$PATH \
     DEFNEWS_DATA_DIR=/opt/defnews/data \
     DEFNEWS_FEEDS=/opt/defnews/config/feeds.yaml \
     DEFNEWS_WAREHOUSE=/opt/defnews/data/warehouse.duckdb \
-    DEFNEWS_CACHE_DIR=/opt/defnews/cache/defnews
+    DEFNEWS_CACHE_DIR=/opt/defnews/cache/{uid}
 
 USER airflow
 
 # Compile the dbt manifest ahead (dbt_project/target/manifest.json), so cosmos renders the
 # transform DAG from it and never runs dbt while parsing DAG files. A throw-away data folder
 # keeps any file the compile creates out of /opt/defnews/data (which seeds the named volume), and
-# no cache folder is made for uid 50000 in the image (another uid could not use the one made).
+# no cache folder is made in the image.
 RUN DEFNEWS_DATA_DIR=/tmp/defnews-build \
     DEFNEWS_WAREHOUSE=/tmp/defnews-build/warehouse.duckdb \
     DEFNEWS_CACHE_DIR= \

@@ -21,11 +21,14 @@ STALE_S = 3600  # a temporary entry this old was left by a writer that was kille
 
 def cache_dir() -> Path | None:
     """`DEFNEWS_CACHE_DIR`, else `$XDG_CACHE_HOME/defnews` (`~/.cache/defnews`). None when set empty (every process
-    rebuilds) or when there is no home to find."""
+    rebuilds) or when there is no home to find.
+
+    `{uid}` in `DEFNEWS_CACHE_DIR` is the process's user id: one folder for every user that runs there (the
+    container image's `/opt/defnews/cache/{uid}`), since a folder is used only by the user that owns it."""
     given = os.environ.get("DEFNEWS_CACHE_DIR")
     try:
         if given is not None:
-            return Path(given).expanduser() if given.strip() else None
+            return Path(given.replace("{uid}", str(os.getuid()))).expanduser() if given.strip() else None
         return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "defnews"
     except (RuntimeError, KeyError):  # no HOME and no passwd entry (an arbitrary container uid)
         return None

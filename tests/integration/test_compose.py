@@ -227,12 +227,12 @@ def test_dockerfile_essentials() -> None:
 
 
 def test_the_image_gives_every_uid_a_cache_folder_of_its_own() -> None:
-    """Any `user: "<uid>:0"` keeps its caches: DEFNEWS_CACHE_DIR names a folder each uid makes for itself, inside
-    one the image makes group-writable; the build itself makes none (it would be uid 50000's)."""
+    """Any `user: "<uid>:0"` keeps its caches: DEFNEWS_CACHE_DIR names a folder per uid (`{uid}`, made by its first
+    process), inside one the image makes group-writable and sticky; the build itself makes none."""
     text = DOCKERFILE.read_text(encoding="utf-8")
-    assert re.search(r"^ +DEFNEWS_CACHE_DIR=/opt/defnews/cache/defnews$", text, re.MULTILINE)
+    assert re.search(r"^ +DEFNEWS_CACHE_DIR=/opt/defnews/cache/\{uid\}$", text, re.MULTILINE)
     assert re.search(r"mkdir -p [^\n]*/opt/defnews/cache\b", text)
-    assert "chmod -R g+rwX /opt/airflow /opt/defnews" in text
+    assert "chmod -R g+rwX /opt/airflow /opt/defnews" in text and "chmod +t /opt/defnews/cache" in text
     manifest = re.search(r"^RUN DEFNEWS_DATA_DIR=.*?defnews manifest", text, re.MULTILINE | re.DOTALL)
     assert manifest and "DEFNEWS_CACHE_DIR= " in manifest.group(0)
 

@@ -128,14 +128,16 @@ def test_only_the_most_recently_used_models_are_kept(tmp_path: Path, monkeypatch
 def test_a_folder_made_inside_a_shared_group_writable_one_is_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference: tuple[object, ...]
 ) -> None:
-    """The container image's layout (Dockerfile): DEFNEWS_CACHE_DIR names a folder not made yet, inside one its
-    group may write; the first process makes it, private, and the next reads the model back."""
+    """The container image's layout (Dockerfile): DEFNEWS_CACHE_DIR names a folder per uid, not made yet, inside one
+    its group may write; the first process makes it, private, and the next reads the model back."""
     shared = tmp_path / "cache"
     shared.mkdir()
-    shared.chmod(0o775)
-    monkeypatch.setenv("DEFNEWS_CACHE_DIR", str(shared / "defnews"))
+    shared.chmod(0o1775)
+    monkeypatch.setenv("DEFNEWS_CACHE_DIR", str(shared / "{uid}"))
+    assert cache.cache_dir() == shared / str(os.getuid())
     _same(language._model(), reference)
-    assert (shared / "defnews").stat().st_mode & 0o777 == 0o700
+    mine = shared / str(os.getuid())
+    assert mine.stat().st_mode & 0o777 == 0o700
     monkeypatch.setattr(language, "_decompressed", lambda path: pytest.fail("decompressed although kept"))
     _same(language._model(), reference)
-    assert _entry(shared / "defnews").is_dir()
+    assert _entry(mine).is_dir()
