@@ -2143,7 +2143,7 @@ PyMODINIT_FUNC PyInit__scan(void) {
     if (!module)
         return NULL;
     /* what native.py asks for: a build older than the Python beside it is not used (2: Scanner's hit=;
-     * 3: LangidDFA; 4: its compact table; 5: mentions; 7: shingle_hashes, band_keys) */
+     * 3: LangidDFA; 4: its compact table; 5: mentions; 6: the scan's tally; 7: shingle_hashes, band_keys) */
     if (PyModule_AddObjectRef(module, "Scanner", (PyObject *)&ScannerType) < 0 ||
         PyModule_AddObjectRef(module, "LangidDFA", (PyObject *)&LangidDFAType) < 0 ||
         PyModule_AddIntConstant(module, "API", 7) < 0) {

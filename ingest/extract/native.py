@@ -16,11 +16,12 @@ WHY_PYTHON = "DEFNEWS_NATIVE=0" if os.environ.get("DEFNEWS_NATIVE") == "0" else 
 API = 7  # the _scan.c this Python expects: bump both together when its types, signatures or output change
 try:
     from ingest.extract._scan import API as _BUILT
-    from ingest.extract._scan import LangidDFA, Scanner, band_keys, candidates, mentions, shingle_hashes
-except ImportError as error:  # not built, or built from an older _scan.c: the Python path gives the same output
+except ImportError as error:  # not built: the Python path gives the same output
     WHY_PYTHON = f"C extension not available: {error}"
 else:
-    if _BUILT != API:
+    if _BUILT != API:  # built from an older _scan.c, which may lack a function named below
         WHY_PYTHON = f"C extension built from another _scan.c (API {_BUILT}, not {API}): run make install"
+    else:
+        from ingest.extract._scan import LangidDFA, Scanner, band_keys, candidates, mentions, shingle_hashes
 
 __all__ = ["WHY_PYTHON", "LangidDFA", "Scanner", "band_keys", "candidates", "mentions", "shingle_hashes"]
