@@ -269,7 +269,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, memory_limit: st
     """Write everything the batch produced in one transaction; on any error nothing is written.
 
     The commit checkpoints (`warehouse.commit`, under `memory_limit` or DuckDB's headroom, merging small row groups
-    unless `vacuum=False`): the batch is in the database file when this returns.
+    unless `vacuum=False`): the batch is in the database file when this returns (in its WAL, when another
+    connection's write kept DuckDB from checkpointing).
     """
     now = datetime.now(UTC)
     batch.stats.batch_id = batch.batch_id

@@ -6,7 +6,6 @@ import contextlib
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,14 +135,14 @@ def commit(con: duckdb.DuckDBPyConnection, memory_limit: str | None = None,
             log.warning("batch committed through the WAL; its checkpoint is left to a later one: %s", exc)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _unless_invalidated() -> Iterator[None]:
     """Restore a setting, unless DuckDB has invalidated the database: its error would hide the one that did it."""
     with contextlib.suppress(duckdb.FatalException):
         yield
 
 
-@contextmanager
+@contextlib.contextmanager
 def _checkpoint_bounds(con: duckdb.DuckDBPyConnection, memory_limit: str | None, headroom_mb: int,
                        vacuum: bool, *, index_room: bool = False) -> Iterator[None]:  # fmt: skip
     """The memory cap and vacuum setting of `checkpoint` for the block, DuckDB's own settings again after it.

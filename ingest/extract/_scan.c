@@ -2112,7 +2112,6 @@ done:
     return out;
 }
 
-
 static PyMethodDef scan_functions[] = {
     {"candidates", (PyCFunction)(void (*)(void))find_candidates, METH_FASTCALL, candidates_doc},
     {"mentions", (PyCFunction)(void (*)(void))make_mentions, METH_FASTCALL, mentions_doc},
