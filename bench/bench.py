@@ -76,6 +76,71 @@ def settings_for(data_dir: Path) -> Settings:
     return load_settings(data_dir)
 
 
+class DescendantsCpu:
+    """CPU seconds (user + system) of a process's descendants, read every `interval` s while they run.
+
+    A descendant's figure is the last one read before it ended (at most `interval` short): the workers are the
+    forkserver's children, and the forkserver is nobody's to reap, so `RUSAGE_CHILDREN` never counts them. The
+    process's own CPU is read exactly from `resource` by the caller.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        import psutil
+
+        self._root, self._interval, self._stop = psutil.Process(pid), interval, threading.Event()
+        self.seen: dict[int, float] = {}
+        self._before: dict[int, float] = {}  # what the descendants alive at the start had used already
+        self._thread = threading.Thread(target=self._run, name="bench-cpu", daemon=True)
+
+    def read(self) -> None:
+        import psutil
+
+        try:
+            children = self._root.children(recursive=True)
+        except psutil.Error:
+            return  # the root has just ended
+        for process in children:
+            with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
+                times = process.cpu_times()
+                self.seen[process.pid] = times.user + times.system
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.read()
+
+    def __enter__(self) -> DescendantsCpu:
+        self.read()
+        self._before = dict(self.seen)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.read()
+
+    @property
+    def total(self) -> float:
+        return sum(seconds - self._before.get(pid, 0.0) for pid, seconds in self.seen.items())
+
+
+def cpu_seconds(who: int) -> float:
+    """User + system CPU seconds of `resource.RUSAGE_SELF` or `RUSAGE_CHILDREN` (the children waited for)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_figures(prefix: str, entries: int, wall_s: float, own_s: float, others_s: float) -> dict[str, float]:
+    """The run's CPU: the writer's, its workers' (the forkserver's included), per entry and as cores kept busy.
+
+    Two cores give 0.4 ms of CPU an entry to go 5,000 entries a second (issue #9); `cores_busy` near the
+    machine's cores says the run is bound by CPU, and overlapping its stages more cannot make it faster."""
+    total = own_s + others_s
+    return {f"{prefix}_writer_cpu_s": round(own_s, 2), f"{prefix}_workers_cpu_s": round(others_s, 2),
+            f"{prefix}_cpu_ms_per_entry": round(1000 * total / entries, 3) if entries else 0.0,
+            f"{prefix}_cores_busy": round(total / wall_s, 2) if wall_s > 0 else 0.0}  # fmt: skip
+
+
 # --------------------------------------------------------------------------- parse, normalise, extract, validate
 
 
@@ -246,10 +311,13 @@ def bench_end_to_end(root: Path, files: list[Path], out: dict[str, Any]) -> None
         return stats
 
     pipeline.load_batch = load_and_keep
+    own = cpu_seconds(resource.RUSAGE_SELF)
     try:
-        stats = ingest_files(settings_for(root / "e2e"), files, t)
+        with DescendantsCpu(os.getpid()) as workers:
+            stats = ingest_files(settings_for(root / "e2e"), files, t)
     finally:
         pipeline.load_batch = real_load
+    own = cpu_seconds(resource.RUSAGE_SELF) - own  # this process's threads: the writer's work, GX's preparing included
     written: Counter[str] = Counter()
     for batch in loaded:
         written.update(batch.rows_written)
@@ -263,7 +331,8 @@ def bench_end_to_end(root: Path, files: list[Path], out: dict[str, Any]) -> None
                load_rows_written=rows, load_rows_written_by_table=dict(sorted(written.items())), load_s=round(t["load_s"], 3),
                validate_share_of_load=round(t["validate_s"] / t["load_s"], 3), articles_loaded=stats.articles_new,
                mentions_loaded=stats.mentions_loaded,
-               end_to_end_breakdown_s={k: round(v, 3) for k, v in sorted(t.items())})  # fmt: skip
+               end_to_end_breakdown_s={k: round(v, 3) for k, v in sorted(t.items())},
+               **cpu_figures("end_to_end", stats.entries_seen, t["total_s"], own, workers.total))  # fmt: skip
 
 
 def bench_end_to_end_batched(root: Path, files: list[Path], out: dict[str, Any]) -> None:
@@ -458,8 +527,11 @@ def rss_run(data_dir: Path, files: list[Path]) -> dict[str, Any]:
     import psutil
 
     command = [sys.executable, "-m", "ingest", "ingest-files", "--data-dir", str(data_dir), *map(str, files)]
-    started, peak = time.perf_counter(), [0, 0]  # [tree, writer]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+    started, peak, writer_cpu = time.perf_counter(), [0, 0], cpu_seconds(resource.RUSAGE_CHILDREN)  # peak: [tree, writer]
+    with (
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child,
+        DescendantsCpu(child.pid) as workers,
+    ):
         writer = psutil.Process(child.pid)
         while child.poll() is None:
             try:
@@ -473,12 +545,14 @@ def rss_run(data_dir: Path, files: list[Path]) -> dict[str, Any]:
             time.sleep(0.05)
         out, err = child.communicate()
     seconds = time.perf_counter() - started
+    writer_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - writer_cpu  # the command's own, once waited for
     if child.returncode != 0:
         raise RuntimeError(f"defnews ingest-files failed ({child.returncode}): {err[-2000:]}")
     stats = json.loads(out.strip().splitlines()[-1])
     return dict(entries=stats["entries_seen"], batches=stats["batches"], seconds=round(seconds, 1),
                 workers=settings_for(data_dir).workers, writer_mb=round(peak[1] / 1024 / 1024, 1),
-                tree_mb=round(peak[0] / 1024 / 1024, 1))  # fmt: skip
+                tree_mb=round(peak[0] / 1024 / 1024, 1),
+                cpu=cpu_figures("rss", stats["entries_seen"], seconds, writer_cpu, workers.total))  # fmt: skip
 
 
 def bench_rss(root: Path, entries: int, out: dict[str, Any]) -> None:
@@ -488,7 +562,7 @@ def bench_rss(root: Path, entries: int, out: dict[str, Any]) -> None:
     found = rss_run(root / "rss-data", sorted((root / "rss-corpus").glob("*.xml")))
     out.update(rss_entries=found["entries"], rss_batches=found["batches"], rss_ingest_s=found["seconds"],
                rss_entries_per_s=rate(found["entries"], found["seconds"]), rss_workers=found["workers"],
-               rss_writer_peak_mb=found["writer_mb"], rss_process_tree_peak_mb=found["tree_mb"])  # fmt: skip
+               rss_writer_peak_mb=found["writer_mb"], rss_process_tree_peak_mb=found["tree_mb"], **found["cpu"])  # fmt: skip
 
 
 # --------------------------------------------------------------------------- main

@@ -1,0 +1,54 @@
+"""The benchmark's CPU figures (`bench.bench.DescendantsCpu`, `cpu_figures`): whether a run is bound by CPU is read
+from them, so they must count the workers, which no `RUSAGE_CHILDREN` sees, and nothing from before the run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+from bench.bench import DescendantsCpu, cpu_figures
+
+BURN = textwrap.dedent(
+    """
+    import subprocess, sys, time
+    def burn(seconds):
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            pass
+    if sys.argv[1] == "parent":  # a grandchild of the test, as a worker is of the writer's caller
+        subprocess.run([sys.executable, "-c", sys.argv[2], "child", sys.argv[2]], check=True)
+    else:
+        burn(0.6)
+        time.sleep(0.3)  # read once more, at the burn's end, before the process ends
+    """
+)
+
+
+def test_a_grandchilds_cpu_is_counted_while_it_runs() -> None:
+    with DescendantsCpu(os.getpid(), interval=0.02) as cpu:
+        subprocess.run([sys.executable, "-c", BURN, "parent", BURN], check=True)
+    assert 0.5 <= cpu.total <= 2.0  # the grandchild's 0.6 s, and the interpreters' start-up
+
+
+def test_cpu_used_before_the_block_is_not_counted() -> None:
+    code = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass\n"
+    code += "print('burnt', flush=True)\ntime.sleep(30)"
+    idle = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert idle.stdout is not None and idle.stdout.readline() == "burnt\n"  # what it used is from before the block
+        with DescendantsCpu(os.getpid(), interval=0.02) as cpu:
+            time.sleep(0.2)
+        assert cpu.seen[idle.pid] >= 0.4
+        assert cpu.total < 0.1
+    finally:
+        idle.kill()
+        idle.wait()
+
+
+def test_the_figures_per_entry_and_as_cores_busy() -> None:
+    figures = cpu_figures("run", 10_000, 5.0, 6.0, 4.0)
+    assert figures == {"run_writer_cpu_s": 6.0, "run_workers_cpu_s": 4.0, "run_cpu_ms_per_entry": 1.0, "run_cores_busy": 2.0}
+    assert cpu_figures("run", 0, 0.0, 1.0, 0.0)["run_cpu_ms_per_entry"] == 0.0
