@@ -336,7 +336,7 @@ def bench_end_to_end(root: Path, files: list[Path], out: dict[str, Any]) -> None
 
 
 def bench_end_to_end_batched(root: Path, files: list[Path], out: dict[str, Any]) -> None:
-    """The same files through `defnews ingest-files`'s path: batches of 8 MB, the workers parsing the next batch
+    """The same files through `defnews ingest-files`'s path: batches of 8 MB, the workers parsing the next two batches
     while the writer validates and loads one (`pipeline.load_in_batches`)."""
     settings, t = settings_for(root / "e2e-batched"), dict[str, float]()
     with clock(t, "total"):
@@ -601,7 +601,7 @@ def run(root: Path, quick: bool) -> dict[str, Any]:
     del parsed, articles
     log("end to end: files_as_fetches + process_and_load on a fresh warehouse")
     bench_end_to_end(root, files, out)
-    log("end to end in batches, as `defnews ingest-files` runs (the workers parse the next batch while one loads)")
+    log("end to end in batches, as `defnews ingest-files` runs (the workers parse the next two batches while one loads)")
     bench_end_to_end_batched(root, files, out)
     log(f"fetch: {fetch_feeds} loopback feeds, {int(LATENCY_S * 1000)} ms each")
     small = generate(root / "small", 1, 20, 1, 7)

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 POOL_MIN_BYTES = 4 * 1024 * 1024  # below this a batch is processed in the calling process
 CHUNK_BYTES = 2 * 1024 * 1024  # landed bytes per pool task, at most (`chunks`)
 CHUNKS_PER_WORKER = 4
-# The workers parse ahead (the next batch while the writer loads one), and the writer is the critical path: at a
+# The workers parse ahead (the next batches while the writer loads one), and the writer is the critical path: at a
 # lower priority they take the cores the writer leaves. `load_in_batches` over 10,000 entries in five batches:
 # 10.1 -> 9.3 s (two runs each); one batch is unchanged (the writer waits while the workers parse it).
 WORKER_NICENESS = 10
@@ -130,7 +130,7 @@ def _main_script_left_out() -> Iterator[None]:
 class Workers:
     """A pool for a whole run (one or many batches), or none: `submit` a batch now, take its result later.
 
-    While the writer validates and loads one batch, the workers already parse the next one.
+    While the writer validates and loads one batch, the workers already parse the next ones.
     """
 
     def __init__(self, workers: int | None = None) -> None:

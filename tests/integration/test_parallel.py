@@ -159,6 +159,40 @@ def test_a_large_run_loads_in_bounded_batches_with_the_same_rows(tmp_path: Path,
     assert snapshots[0] == snapshots[1]
 
 
+def test_the_workers_parse_two_batches_ahead_of_the_one_loading(tmp_path: Path, settings: Settings,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """While batch k is validated and loaded, batches k+1 and k+2 are with the workers: one batch ahead, they idled
+    whenever the writer was slower (its checkpoint's disk writes), and the writer then waited for them
+    (`pipeline.READ_AHEAD`)."""
+    from ingest import pipeline
+
+    events: list[str] = []
+    submit, load = Workers.submit, pipeline.process_and_load
+
+    def submitting(self: Workers, landing_dir: Path, jobs: list[PayloadJob], *args: object, **kwargs: object) -> object:
+        events.append(f"submit {sorted({job.feed.id for job in jobs})}")
+        return submit(self, landing_dir, jobs, *args, **kwargs)  # type: ignore[arg-type]
+
+    def loading(run: Settings, feeds: object, chunk: list[object], **kwargs: object) -> object:
+        events.append(f"load {sorted({fetch.feed_id for fetch in chunk})}")  # type: ignore[attr-defined]
+        return load(run, feeds, chunk, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Workers, "submit", submitting)
+    monkeypatch.setattr(pipeline, "process_and_load", loading)
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
+    run = dataclasses.replace(settings, data_dir=tmp_path, workers=2)
+    feeds, fetches = files_as_fetches(sorted(SAMPLES.glob("*.xml")), run)
+    stats = load_in_batches(run, feeds, fetches, source="files", batch_bytes=100_000)
+    batches = [event.split(" ", 1)[1] for event in events if event.startswith("load")]
+    assert stats.batches == len(batches) > 3
+    expected = [f"submit {batches[0]}", f"submit {batches[1]}"]
+    for number, batch in enumerate(batches):  # batch k+2 is handed to the workers as batch k is taken up
+        if number + 2 < len(batches):
+            expected.append(f"submit {batches[number + 2]}")
+        expected.append(f"load {batch}")
+    assert events == expected
+
+
 def test_a_worker_that_dies_costs_time_not_entries(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     import signal
     import time
