@@ -190,9 +190,9 @@ BATCH_BYTES = 8 * 1024 * 1024
 # its last instead (`warehouse.commit`); on 40 batches of 2,000 rows of text: 7.6 s of checkpoints -> 4.3 s.
 VACUUM_EVERY = 16
 # Batches handed to the workers ahead of the one the writer validates and loads. With one, the workers idled whenever
-# the writer was the slower (its checkpoint's disk writes) and the writer then waited for them: 30,000 entries in
-# 16 batches, in turn, 77.0 and 81.6 s with one, 66.9 and 74.2 s with two (62.9 and 66.8 s in a later pair with
-# three's 69.2 and 71.1 s); about 40 MB more at the writer's peak.
+# the writer was the slower (its checkpoint's disk writes) and the writer then waited for them. In turn: 30,000
+# entries in 16 batches 77.0 and 81.6 s with one, 66.9 and 74.2 s with two (three: no faster); `defnews
+# ingest-files` over 100,000 entries 231.3 and 227.5 s -> 217.9 and 216.9 s, its peak 1,243-1,245 -> 1,299-1,303 MB.
 READ_AHEAD = 2
 
 
