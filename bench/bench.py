@@ -77,51 +77,75 @@ def settings_for(data_dir: Path) -> Settings:
 
 
 class DescendantsCpu:
-    """CPU seconds (user + system) of a process's descendants, read every `interval` s while they run.
+    """CPU seconds (user + system) of a process's descendants while a block runs, and of the whole machine.
 
-    A descendant's figure is the last one read before it ended (at most `interval` short): the workers are the
-    forkserver's children, and the forkserver is nobody's to reap, so `RUSAGE_CHILDREN` never counts them. The
-    process's own CPU is read exactly from `resource` by the caller.
+    The workers are the forkserver's children, and the forkserver is nobody's to reap, so `RUSAGE_CHILDREN` never
+    counts them: each descendant is read every `interval` s on a thread (or at each `read` by a caller that polls
+    already), and its figure is the last one read before it ended (at most `interval` short). Reading costs the
+    reading process CPU (psutil looks through /proc for the descendants): `cost` is that time, for a caller that
+    reads its own CPU from `resource` to take off. `machine_busy_s` is every core's busy time over the block, the
+    machine's other users included, to tell a run that leaves a core idle from one that another process slowed.
     """
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, interval: float | None = 0.05) -> None:
         import psutil
 
         self._root, self._interval, self._stop = psutil.Process(pid), interval, threading.Event()
-        self.seen: dict[int, float] = {}
-        self._before: dict[int, float] = {}  # what the descendants alive at the start had used already
-        self._thread = threading.Thread(target=self._run, name="bench-cpu", daemon=True)
+        self.seen: dict[tuple[int, float], float] = {}  # (pid, start time): a pid the system gives out again is another
+        self._before: dict[tuple[int, float], float] = {}  # what the descendants alive at the start had used already
+        self.cost = 0.0
+        self.machine_busy_s = self.steal_s = 0.0
+        self._machine: Any = None
+        self._thread = threading.Thread(target=self._run, name="bench-cpu", daemon=True) if interval else None
 
-    def read(self) -> None:
+    def read(self, children: list[Any] | None = None) -> None:
+        """Read the descendants now (`children`: the caller's own listing of them, to save a second one)."""
         import psutil
 
+        started = time.thread_time()
         try:
-            children = self._root.children(recursive=True)
+            if children is None:
+                children = self._root.children(recursive=True)
+            for process in children:
+                with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
+                    times = process.cpu_times()
+                    self.seen[(process.pid, process.create_time())] = times.user + times.system
         except psutil.Error:
-            return  # the root has just ended
-        for process in children:
-            with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
-                times = process.cpu_times()
-                self.seen[process.pid] = times.user + times.system
+            pass  # the root has just ended
+        finally:
+            self.cost += time.thread_time() - started
 
     def _run(self) -> None:
+        assert self._interval is not None
         while not self._stop.wait(self._interval):
             self.read()
 
     def __enter__(self) -> DescendantsCpu:
+        import psutil
+
         self.read()
         self._before = dict(self.seen)
-        self._thread.start()
+        self._machine = psutil.cpu_times()
+        if self._thread is not None:
+            self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        import psutil
+
         self._stop.set()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         self.read()
+        now, then = psutil.cpu_times(), self._machine
+        # Linux's fields; guest time is counted in user time already, so it is not added again
+        busy = ("user", "nice", "system", "irq", "softirq")
+        self.machine_busy_s = sum(getattr(now, name, 0.0) - getattr(then, name, 0.0) for name in busy)
+        self.steal_s = getattr(now, "steal", 0.0) - getattr(then, "steal", 0.0)
 
     @property
     def total(self) -> float:
-        return sum(seconds - self._before.get(pid, 0.0) for pid, seconds in self.seen.items())
+        return sum(seconds - self._before.get(key, 0.0) for key, seconds in self.seen.items())
 
 
 def cpu_seconds(who: int) -> float:
@@ -130,15 +154,19 @@ def cpu_seconds(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def cpu_figures(prefix: str, entries: int, wall_s: float, own_s: float, others_s: float) -> dict[str, float]:
-    """The run's CPU: the writer's, its workers' (the forkserver's included), per entry and as cores kept busy.
+def cpu_figures(prefix: str, entries: int, wall_s: float, own_s: float, others: DescendantsCpu) -> dict[str, float]:
+    """The run's CPU: the writer's, its workers' (the forkserver's included), per entry, as cores kept busy, and the
+    machine's cores busy over the same time (with the time the hypervisor gave other guests, `steal`).
 
-    Two cores give 0.4 ms of CPU an entry to go 5,000 entries a second (issue #9); `cores_busy` near the
-    machine's cores says the run is bound by CPU, and overlapping its stages more cannot make it faster."""
-    total = own_s + others_s
-    return {f"{prefix}_writer_cpu_s": round(own_s, 2), f"{prefix}_workers_cpu_s": round(others_s, 2),
+    Two cores give 0.4 ms of CPU an entry to go 5,000 entries a second (issue #9). The run's `cores_busy` near
+    the machine's says it is bound by CPU; well under, with the machine's own figure near its cores, that other
+    processes took the rest."""
+    total = own_s + others.total
+    return {f"{prefix}_writer_cpu_s": round(own_s, 2), f"{prefix}_workers_cpu_s": round(others.total, 2),
             f"{prefix}_cpu_ms_per_entry": round(1000 * total / entries, 3) if entries else 0.0,
-            f"{prefix}_cores_busy": round(total / wall_s, 2) if wall_s > 0 else 0.0}  # fmt: skip
+            f"{prefix}_cores_busy": round(total / wall_s, 2) if wall_s > 0 else 0.0,
+            f"{prefix}_machine_cores_busy": round(others.machine_busy_s / wall_s, 2) if wall_s > 0 else 0.0,
+            f"{prefix}_machine_steal_cores": round(others.steal_s / wall_s, 2) if wall_s > 0 else 0.0}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- parse, normalise, extract, validate
@@ -317,7 +345,8 @@ def bench_end_to_end(root: Path, files: list[Path], out: dict[str, Any]) -> None
             stats = ingest_files(settings_for(root / "e2e"), files, t)
     finally:
         pipeline.load_batch = real_load
-    own = cpu_seconds(resource.RUSAGE_SELF) - own  # this process's threads: the writer's work, GX's preparing included
+    # this process's threads: the writer's work, GX's preparing included, not the reading of the workers' CPU
+    own = cpu_seconds(resource.RUSAGE_SELF) - own - workers.cost
     written: Counter[str] = Counter()
     for batch in loaded:
         written.update(batch.rows_written)
@@ -332,7 +361,7 @@ def bench_end_to_end(root: Path, files: list[Path], out: dict[str, Any]) -> None
                validate_share_of_load=round(t["validate_s"] / t["load_s"], 3), articles_loaded=stats.articles_new,
                mentions_loaded=stats.mentions_loaded,
                end_to_end_breakdown_s={k: round(v, 3) for k, v in sorted(t.items())},
-               **cpu_figures("end_to_end", stats.entries_seen, t["total_s"], own, workers.total))  # fmt: skip
+               **cpu_figures("end_to_end", stats.entries_seen, t["total_s"], own, workers))  # fmt: skip
 
 
 def bench_end_to_end_batched(root: Path, files: list[Path], out: dict[str, Any]) -> None:
@@ -530,17 +559,19 @@ def rss_run(data_dir: Path, files: list[Path]) -> dict[str, Any]:
     started, peak, writer_cpu = time.perf_counter(), [0, 0], cpu_seconds(resource.RUSAGE_CHILDREN)  # peak: [tree, writer]
     with (
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child,
-        DescendantsCpu(child.pid) as workers,
+        DescendantsCpu(child.pid, interval=None) as workers,  # read in this loop, from its listing
     ):
         writer = psutil.Process(child.pid)
         while child.poll() is None:
             try:
                 total = own = writer.memory_info().rss
-                for process in writer.children(recursive=True):
+                children = writer.children(recursive=True)
+                for process in children:
                     with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
                         total += process.memory_info().rss
             except psutil.Error:
                 break  # the command has just ended
+            workers.read(children)
             peak[0], peak[1] = max(peak[0], total), max(peak[1], own)
             time.sleep(0.05)
         out, err = child.communicate()
@@ -552,7 +583,7 @@ def rss_run(data_dir: Path, files: list[Path]) -> dict[str, Any]:
     return dict(entries=stats["entries_seen"], batches=stats["batches"], seconds=round(seconds, 1),
                 workers=settings_for(data_dir).workers, writer_mb=round(peak[1] / 1024 / 1024, 1),
                 tree_mb=round(peak[0] / 1024 / 1024, 1),
-                cpu=cpu_figures("rss", stats["entries_seen"], seconds, writer_cpu, workers.total))  # fmt: skip
+                cpu=cpu_figures("rss", stats["entries_seen"], seconds, writer_cpu, workers))  # fmt: skip
 
 
 def bench_rss(root: Path, entries: int, out: dict[str, Any]) -> None:

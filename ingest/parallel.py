@@ -20,7 +20,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
@@ -152,8 +152,9 @@ class Workers:
         return self._pool
 
     def _give_up(self, exc: BaseException, jobs: int) -> None:
-        log.warning("process pool failed (%s: %s); processing the %d payload(s) in this process", type(exc).__name__, exc,
-                    jobs)  # fmt: skip
+        if self.workers > 1:  # once a run: the batches submitted since fail with it
+            log.warning("process pool failed (%s: %s); processing the %d payload(s) in this process and the run's "
+                        "next ones", type(exc).__name__, exc, jobs)  # fmt: skip
         self.__exit__()
         self.workers = 1
 
@@ -177,7 +178,9 @@ class Workers:
                 for future in futures:
                     out.add(future.result())
                 return out
-            except BrokenProcessPool as exc:  # a worker died (killed, out of memory): nothing is lost, it is only slower
+            # a worker died (killed, out of memory): nothing is lost, it is only slower; and a batch submitted before
+            # another's result gave the pool up finds its tasks broken, or cancelled by the pool's shutdown
+            except (BrokenProcessPool, CancelledError) as exc:
                 self._give_up(exc, len(jobs))
                 return _here(landing_dir, jobs)
 

@@ -229,6 +229,7 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence
             last = number + 1 == len(chunks)
             stats = process_and_load(settings, feeds, chunk, source=source, replace=replace, record_fetches=False,
                                      processed=processed, vacuum=last or (number + 1) % VACUUM_EVERY == 0)  # fmt: skip
+            del processed  # the batch's memory is given back now, not after the next one is taken in
             total = stats if total is None else total.plus(stats)
             give_back()
             if len(chunks) > 1:

@@ -160,7 +160,8 @@ def test_a_large_run_loads_in_bounded_batches_with_the_same_rows(tmp_path: Path,
 
 
 def test_the_workers_parse_two_batches_ahead_of_the_one_loading(tmp_path: Path, settings: Settings,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
     """While batch k is validated and loaded, batches k+1 and k+2 are with the workers: one batch ahead, they idled
     whenever the writer was slower (its checkpoint's disk writes), and the writer then waited for them
     (`pipeline.READ_AHEAD`)."""
@@ -182,7 +183,9 @@ def test_the_workers_parse_two_batches_ahead_of_the_one_loading(tmp_path: Path, 
     monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
     run = dataclasses.replace(settings, data_dir=tmp_path, workers=2)
     feeds, fetches = files_as_fetches(sorted(SAMPLES.glob("*.xml")), run)
-    stats = load_in_batches(run, feeds, fetches, source="files", batch_bytes=100_000)
+    with caplog.at_level(logging.WARNING, logger="ingest.parallel"):
+        stats = load_in_batches(run, feeds, fetches, source="files", batch_bytes=100_000)
+    assert not caplog.records, "the pool fell back to one process"
     batches = [event.split(" ", 1)[1] for event in events if event.startswith("load")]
     assert stats.batches == len(batches) > 3
     expected = [f"submit {batches[0]}", f"submit {batches[1]}"]
@@ -191,6 +194,45 @@ def test_the_workers_parse_two_batches_ahead_of_the_one_loading(tmp_path: Path, 
             expected.append(f"submit {batches[number + 2]}")
         expected.append(f"load {batch}")
     assert events == expected
+
+
+def test_a_worker_killed_with_batches_ahead_costs_time_not_entries(tmp_path: Path, settings: Settings,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    """A worker killed while the writer loads the first batch, the next two with the pool: both fail with it, and
+    the run processes them and the rest in its own process, once warned, with the rows of a run without the pool."""
+    import signal
+
+    import psutil
+
+    from ingest import pipeline
+
+    files = [*sorted(SAMPLES.glob("*.xml")), FIXTURES / "corrupted.xml"]
+    alone = dataclasses.replace(settings, data_dir=tmp_path / "alone", workers=1)
+    feeds, fetches = files_as_fetches(files, alone)
+    load_in_batches(alone, feeds, fetches, source="files", batch_bytes=100_000)
+
+    load, killed = pipeline.process_and_load, []
+
+    def loading(run: Settings, *args: object, **kwargs: object) -> object:
+        if not killed:  # the first batch is in; the next two were handed to the workers before it
+            me = psutil.Process()
+            workers = [p for p in me.children(recursive=True) if p.ppid() != me.pid]  # the forkserver's children
+            assert workers, "no worker process"
+            workers[0].send_signal(signal.SIGKILL)
+            killed.append(workers[0].pid)
+        return load(run, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "process_and_load", loading)
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
+    pooled = dataclasses.replace(settings, data_dir=tmp_path / "pooled", workers=2)
+    feeds, fetches = files_as_fetches(files, pooled)
+    with caplog.at_level(logging.WARNING, logger="ingest.parallel"):
+        stats = load_in_batches(pooled, feeds, fetches, source="files", batch_bytes=100_000)
+    assert killed and stats.batches > 3
+    assert len(caplog.records) == 1, [r.getMessage() for r in caplog.records]  # once a run, however many batches failed
+    assert caplog.records[0].getMessage().startswith("process pool failed (BrokenProcessPool")
+    assert _snapshot(pooled) == _snapshot(alone)
 
 
 def test_a_worker_that_dies_costs_time_not_entries(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
