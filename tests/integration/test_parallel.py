@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -159,6 +160,14 @@ def test_a_large_run_loads_in_bounded_batches_with_the_same_rows(tmp_path: Path,
     assert snapshots[0] == snapshots[1]
 
 
+def _pool_workers() -> list[Any]:
+    """This process's pool workers: the forkserver's children (the forkserver is this process's own child)."""
+    import psutil
+
+    me = psutil.Process()
+    return [p for p in me.children(recursive=True) if p.ppid() != me.pid]
+
+
 def test_the_workers_parse_two_batches_ahead_of_the_one_loading(tmp_path: Path, settings: Settings,
                                                               monkeypatch: pytest.MonkeyPatch,
                                                               caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
@@ -203,8 +212,6 @@ def test_a_worker_killed_with_batches_ahead_costs_time_not_entries(tmp_path: Pat
     the run processes them and the rest in its own process, once warned, with the rows of a run without the pool."""
     import signal
 
-    import psutil
-
     from ingest import pipeline
 
     files = [*sorted(SAMPLES.glob("*.xml")), FIXTURES / "corrupted.xml"]
@@ -216,8 +223,7 @@ def test_a_worker_killed_with_batches_ahead_costs_time_not_entries(tmp_path: Pat
 
     def loading(run: Settings, *args: object, **kwargs: object) -> object:
         if not killed:  # the first batch is in; the next two were handed to the workers before it
-            me = psutil.Process()
-            workers = [p for p in me.children(recursive=True) if p.ppid() != me.pid]  # the forkserver's children
+            workers = _pool_workers()
             assert workers, "no worker process"
             workers[0].send_signal(signal.SIGKILL)
             killed.append(workers[0].pid)
@@ -239,15 +245,13 @@ def test_a_worker_that_dies_costs_time_not_entries(tmp_path: Path, caplog: pytes
     import signal
     import time
 
-    import psutil
-
     jobs = _jobs(tmp_path) * 3
     alone = process_landed(tmp_path, jobs, workers=1)
     with caplog.at_level(logging.WARNING, logger="ingest.parallel"), Workers(2) as workers:
         pending = workers.submit(tmp_path, jobs, min_bytes=0)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # the workers are the forkserver's children
-            found = [p for p in psutil.Process().children(recursive=True) if p.ppid() != psutil.Process().pid]
+            found = _pool_workers()
             if found:
                 found[0].send_signal(signal.SIGKILL)
                 break
