@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from ingest import stories
 from ingest.models import Article
+from ingest.process import stored_key
 from ingest.warehouse import insert_columns as insert
 from ingest.warehouse import insert_rows
 
@@ -45,6 +46,45 @@ def known_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[s
     finally:
         con.unregister("_ids")
     return {r[0]: (r[1], r[2]) for r in rows}
+
+
+# What the writer tells the workers is stored (`stored_keys`): per feed, the articles last seen in it within a week
+# of its latest sighting (a snapshot of a feed repeats what its previous ones held), at most so many.
+STORED_WINDOW = timedelta(days=7)
+STORED_PER_FEED = 5_000
+
+
+def stored_keys(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, frozenset[int]]:
+    """feed id -> `stored_key` of each article stored as last seen in that feed (within `STORED_WINDOW` of the
+    feed's latest sighting, the `STORED_PER_FEED` latest): what the workers need not extract again when they
+    meet it unchanged. A key left out costs only its extraction; one out of date (a batch loaded since changed the
+    article) costs the writer that extraction instead (`pipeline._to_write`): it never loses a mention."""
+    if not feed_ids:
+        return {}
+    con.register("_feeds", pa.table({"feed_id": pa.array(list(feed_ids), pa.string())}))
+    try:
+        rows = con.execute(
+            """select s.feed_id, a.article_id, a.content_hash
+               from raw.sightings s join _feeds using (feed_id) join raw.articles a using (article_id)
+               qualify s.last_seen_at >= max(s.last_seen_at) over (partition by s.feed_id) - $window
+                   and row_number() over (partition by s.feed_id order by s.last_seen_at desc) <= $most""",
+            {"window": STORED_WINDOW, "most": STORED_PER_FEED},
+        ).fetchall()
+    finally:
+        con.unregister("_feeds")
+    keys: dict[str, set[int]] = {}
+    for feed_id, article_id, content_hash in rows:
+        keys.setdefault(feed_id, set()).add(stored_key(article_id, content_hash))
+    return {feed_id: frozenset(found) for feed_id, found in keys.items()}
+
+
+def rewritten(articles: Sequence[Article], known: Mapping[str, tuple[str, int]], replace: bool = False) -> set[str]:
+    """The ids whose text and mentions a load writes: new, changed since they were stored (`known`, as
+    `known_articles` gives it), or every one when the batch replaces what is stored. A known article seen again
+    unchanged is a sighting only: its mentions are the stored ones, so nothing needs extracting or checking."""
+    if replace:
+        return {a.article_id for a in articles}
+    return {a.article_id for a in articles if a.article_id not in known or known[a.article_id][0] != a.content_hash}
 
 
 def _republished(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article]) -> dict[str, str]:
@@ -143,7 +183,7 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
                                      f"on conflict (article_id) do update set {assignments}, {seen}")  # fmt: skip
     counts["raw.article_revisions"] += insert(con, "raw.article_revisions", cols(*revisions, REVISION_COLUMNS),
                                               "on conflict do nothing")  # fmt: skip
-    written = {a.article_id for a in fresh} | changed | ({a.article_id for a in batch.articles} if batch.replace else set())
+    written = rewritten(batch.articles, known, batch.replace) - (set() if batch.replace else set(aliases))
     texts = [a for a in batch.articles if a.article_id in written]
     counts["raw.article_texts"] += insert(
         con, "raw.article_texts", _columns(texts, ["article_id", "text", "html", "text_method"]),

@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -42,6 +42,8 @@ CHUNKS_PER_WORKER = 4
 # 10.1 -> 9.3 s (two runs each); one batch is unchanged (the writer waits while the workers parse it).
 WORKER_NICENESS = 10
 
+Stored = Mapping[str, frozenset[int]] | None  # feed id -> keys of the articles stored from it (`process.stored_key`)
+
 
 @dataclass(frozen=True)
 class PayloadJob:
@@ -55,19 +57,28 @@ class PayloadJob:
     size: int = 0  # bytes, when known: decides whether a pool pays
 
 
-def _run(landing_dir: Path, jobs: Sequence[PayloadJob], gaz: Gazetteer, out: Processed) -> None:
-    """Parse and normalise every job's body, then extract the new articles of all of them, stage by stage."""
+def _run(landing_dir: Path, jobs: Sequence[PayloadJob], gaz: Gazetteer, out: Processed,
+         stored: frozenset[int] = frozenset()) -> None:  # fmt: skip
+    """Parse and normalise every job's body, then extract the new articles of all of them, stage by stage (not
+    those the warehouse holds unchanged: `stored`, `process.stored_key`s)."""
     first = len(out.articles)
     for job in jobs:
         body = landing.read_payload(landing_dir, job.sha256)
         process_payload(body, job.sha256, job.feed, job.fetched_at, job.response_url, job.content_type, out)
-    extract_new(out, gaz, first)
+    extract_new(out, gaz, first, stored)
+
+
+def _of_feeds(stored: Stored, jobs: Sequence[PayloadJob]) -> frozenset[int]:
+    """The stored articles' keys of the jobs' feeds, in one set (what a pool task is sent)."""
+    if not stored:
+        return frozenset()
+    return frozenset().union(*(stored.get(feed_id, ()) for feed_id in {job.feed.id for job in jobs}))
 
 
 @collector_paused
-def _in_worker(landing_dir: Path, jobs: Sequence[PayloadJob]) -> Processed:
+def _in_worker(landing_dir: Path, jobs: Sequence[PayloadJob], stored: frozenset[int] = frozenset()) -> Processed:
     part = Processed()
-    _run(landing_dir, jobs, load_gazetteer(), part)
+    _run(landing_dir, jobs, load_gazetteer(), part, stored)
     return part
 
 
@@ -158,19 +169,24 @@ class Workers:
         self.__exit__()
         self.workers = 1
 
-    def submit(self, landing_dir: Path, jobs: Sequence[PayloadJob], min_bytes: int | None = None) -> Callable[[], Processed]:
-        """Start on `jobs` (in the pool when the batch is big enough); the returned call gives the merged result."""
+    def submit(self, landing_dir: Path, jobs: Sequence[PayloadJob], min_bytes: int | None = None,
+               stored: Stored = None) -> Callable[[], Processed]:  # fmt: skip
+        """Start on `jobs` (in the pool when the batch is big enough); the returned call gives the merged result.
+
+        `stored`: the keys of the articles the warehouse holds, by feed (`ingest.articles.stored_keys`); those
+        seen unchanged are parsed and normalised but not extracted. Each pool task is sent its own feeds' keys."""
         big = sum(job.size for job in jobs) >= (POOL_MIN_BYTES if min_bytes is None else min_bytes)
         if not big or len(jobs) < 2 or self.workers < 2:
-            return lambda: _here(landing_dir, jobs)
+            return lambda: _here(landing_dir, jobs, stored)
         try:  # workers start on the first submit: a process that may not have children finds out here
             pool = self._started()
             assert pool is not None
             with _main_script_left_out():  # the pool starts its processes as tasks are submitted
-                futures = [pool.submit(_in_worker, landing_dir, chunk) for chunk in chunks(jobs, self.workers)]
+                futures = [pool.submit(_in_worker, landing_dir, chunk, _of_feeds(stored, chunk))
+                           for chunk in chunks(jobs, self.workers)]  # fmt: skip
         except (OSError, AssertionError, BrokenProcessPool) as exc:
             self._give_up(exc, len(jobs))
-            return lambda: _here(landing_dir, jobs)
+            return lambda: _here(landing_dir, jobs, stored)
 
         def result() -> Processed:
             out = Processed()
@@ -182,20 +198,21 @@ class Workers:
             # another's result gave the pool up finds its tasks broken, or cancelled by the pool's shutdown
             except (BrokenProcessPool, CancelledError) as exc:
                 self._give_up(exc, len(jobs))
-                return _here(landing_dir, jobs)
+                return _here(landing_dir, jobs, stored)
 
         return result
 
 
 @collector_paused
-def _here(landing_dir: Path, jobs: Sequence[PayloadJob]) -> Processed:
+def _here(landing_dir: Path, jobs: Sequence[PayloadJob], stored: Stored = None) -> Processed:
     out = Processed()
-    _run(landing_dir, jobs, load_gazetteer(), out)
+    _run(landing_dir, jobs, load_gazetteer(), out, _of_feeds(stored, jobs))
     return out
 
 
 def process_landed(landing_dir: Path, jobs: Sequence[PayloadJob], *, workers: int | None = None,
-                   min_bytes: int | None = None) -> Processed:  # fmt: skip
-    """Every job parsed, normalised and extracted, merged in job order; on `workers` processes when it pays."""
+                   min_bytes: int | None = None, stored: Stored = None) -> Processed:  # fmt: skip
+    """Every job parsed, normalised and extracted (but for the articles `stored` unchanged), merged in job order;
+    on `workers` processes when it pays."""
     with Workers(min(workers or default_workers(), max(len(jobs), 1))) as pool:
-        return pool.submit(landing_dir, jobs, min_bytes)()
+        return pool.submit(landing_dir, jobs, min_bytes, stored)()

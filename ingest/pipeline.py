@@ -13,12 +13,14 @@ import logging
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from expectations.runner import preparing
 from ingest import landing, polling
+from ingest.articles import known_articles, rewritten, stored_keys
 from ingest.catalog import load_catalog
 from ingest.extract import ExtractionResult, Gazetteer, extract, load_gazetteer
 from ingest.fetch import Target, fetch_targets
@@ -29,7 +31,7 @@ from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.process import Processed, collector_paused, dedupe
 from ingest.settings import Settings
 from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
-from ingest.warehouse import insert_rows, open_writer
+from ingest.warehouse import insert_rows, open_duckdb, open_writer
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +132,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     gaz = load_gazetteer()
     recovered = _recovered(settings, fetches) if record_fetches else []
     if processed is None:
-        processed = process_landed(settings.landing_dir, payload_jobs(settings, feeds, [*fetches, *recovered]),
-                                   workers=settings.workers)  # fmt: skip
+        jobs = payload_jobs(settings, feeds, [*fetches, *recovered])
+        processed = process_landed(settings.landing_dir, jobs, workers=settings.workers, stored=_stored(settings, jobs, replace))
     out = processed
     everything = dedupe(out)
     batch_id = batch_id or new_batch_id(source)
@@ -149,11 +151,13 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         if fulltext is not None:  # optional: the article pages, for feeds that give one-line summaries
             good = _with_fulltext(settings, good, fulltext)
         parsed = {a.article_id: a for a in out.articles}
-        extracted = {a.article_id: _extraction(gaz, a, parsed, out.extracted) for a in good}
-        signatures = {a.article_id: out.signatures[a.article_id] for a in good
+        # an article the workers found stored unchanged keeps its stored mentions: those the load may write are checked
+        writes = _to_write(settings, good, out.unextracted)
+        extracted = {a.article_id: _extraction(gaz, a, parsed, out.extracted) for a in writes}
+        signatures = {a.article_id: out.signatures[a.article_id] for a in writes
                       if a.article_id in out.signatures and _as_parsed(a, parsed)}  # fmt: skip
         mentions, bad_mentions, mention_run = validate_mentions(
-            settings.gx_dir, good, MentionColumns.of(result.mentions for result in extracted.values()), gaz.entity_ids()
+            settings.gx_dir, writes, MentionColumns.of(result.mentions for result in extracted.values()), gaz.entity_ids()
         )
         runs.append(mention_run)
     except BatchRejected as exc:
@@ -221,11 +225,15 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence
     total: BatchStats | None = None
     with Workers(settings.workers) as workers:
         # the workers parse the next batches while this one is validated and loaded
-        ahead = deque(workers.submit(settings.landing_dir, payload_jobs(settings, feeds, chunk)) for chunk in chunks[:READ_AHEAD])
+        def submit(chunk: list[FetchResult]) -> Callable[[], Processed]:
+            jobs = payload_jobs(settings, feeds, chunk)
+            return workers.submit(settings.landing_dir, jobs, stored=_stored(settings, jobs, replace))
+
+        ahead = deque(submit(chunk) for chunk in chunks[:READ_AHEAD])
         for number, chunk in enumerate(chunks):
             processed = ahead.popleft()()
             if number + READ_AHEAD < len(chunks):
-                ahead.append(workers.submit(settings.landing_dir, payload_jobs(settings, feeds, chunks[number + READ_AHEAD])))
+                ahead.append(submit(chunks[number + READ_AHEAD]))
             last = number + 1 == len(chunks)
             stats = process_and_load(settings, feeds, chunk, source=source, replace=replace, record_fetches=False,
                                      processed=processed, vacuum=last or (number + 1) % VACUUM_EVERY == 0)  # fmt: skip
@@ -236,6 +244,27 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence
                 log.info("batch %s: %d entries, %d new articles", stats.batch_id, stats.entries_seen, stats.articles_new)
     assert total is not None
     return total
+
+
+def _stored(settings: Settings, jobs: Sequence[PayloadJob], replace: bool) -> dict[str, frozenset[int]] | None:
+    """What the warehouse holds of the jobs' feeds (`ingest.articles.stored_keys`), for the workers to skip what
+    they meet unchanged; nothing when the batch replaces what is stored (a replay extracts everything again)."""
+    if replace or not jobs or not settings.warehouse.exists():
+        return None
+    with open_duckdb(settings.warehouse) as con:  # the writer's own file, only read: no schema to check
+        return stored_keys(con, sorted({job.feed.id for job in jobs}))
+
+
+def _to_write(settings: Settings, articles: Sequence[Article], unextracted: AbstractSet[str]) -> list[Article]:
+    """The articles whose mentions the load may write: all but those the workers left out as stored unchanged
+    (`_stored`), unless the load will write one after all (`ingest.articles.rewritten`: changed or gone since, as
+    the warehouse stands now; the single writer is the only one to change it)."""
+    skipped = [a for a in articles if a.article_id in unextracted]
+    if not skipped or not settings.warehouse.exists():  # gone since: every article is new, and extracted here
+        return list(articles)
+    with open_duckdb(settings.warehouse) as con:
+        changed = rewritten(skipped, known_articles(con, [a.article_id for a in skipped]))
+    return [a for a in articles if a.article_id not in unextracted or a.article_id in changed]
 
 
 def _as_parsed(article: Article, parsed: dict[str, Article]) -> bool:
@@ -254,7 +283,6 @@ def _extraction(gaz: Gazetteer, article: Article, parsed: dict[str, Article],
 
 
 def _with_fulltext(settings: Settings, articles: list[Article], catalog: Catalog) -> list[Article]:
-    from ingest.articles import known_articles
     from ingest.fulltext import enrich
 
     with open_writer(settings) as con:

@@ -21,7 +21,7 @@ from ingest.extract import load_gazetteer
 from ingest.models import Feed
 from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.pipeline import files_as_fetches, load_in_batches, process_and_load
-from ingest.process import Processed, process_payload
+from ingest.process import Processed, process_payload, stored_key
 from ingest.settings import Settings
 from tests.conftest import FIXTURES, SAMPLES
 
@@ -51,6 +51,7 @@ def _plain(out: Processed) -> dict[str, object]:
         "rejections": out.rejections,
         "observations": out.observations,
         "extracted": out.extracted,
+        "unextracted": out.unextracted,
         "entries_seen": out.entries_seen,
     }
 
@@ -158,6 +159,72 @@ def test_a_large_run_loads_in_bounded_batches_with_the_same_rows(tmp_path: Path,
     assert one.batches == 1 and several.batches > 2
     assert several.entries_seen == one.entries_seen and several.articles_new == one.articles_new
     assert snapshots[0] == snapshots[1]
+
+
+def test_a_run_again_over_the_same_files_extracts_and_checks_none_of_it_again(tmp_path: Path, settings: Settings,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The same files again, in batches by the pool: the workers are told what each feed holds (`pipeline._stored`)
+    and extract none of it, the writer checks no mention again (the articles are seen again, so they are checked),
+    and the rows are the first run's."""
+    files = [*sorted(SAMPLES.glob("*.xml")), FIXTURES / "corrupted.xml"]
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
+    run = dataclasses.replace(settings, data_dir=tmp_path / "run", workers=2)
+    extracted: list[int] = []
+    submit = Workers.submit
+
+    def counting(self: Workers, *args: Any, **kwargs: Any) -> Any:
+        pending = submit(self, *args, **kwargs)
+
+        def result() -> Processed:
+            out = pending()
+            extracted.append(len(out.extracted))
+            return out
+
+        return result
+
+    monkeypatch.setattr(Workers, "submit", counting)
+    first = load_in_batches(run, *files_as_fetches(files, run), source="files", batch_bytes=300_000)
+    before, extracted_first = _snapshot(run), sum(extracted)
+    rejected = len({row[3:] for row in before["quarantine"] if row[0] == "validate"})  # stored nowhere: extracted again
+    assert first.batches > 2 and first.articles_new > 300 and rejected
+    assert extracted_first == first.articles_new + rejected
+    extracted.clear()
+    again = load_in_batches(run, *files_as_fetches(files, run), source="files", batch_bytes=300_000)
+    assert len(extracted) == again.batches and sum(extracted) == rejected
+    assert again.articles_new == again.mentions_loaded == 0
+    assert again.articles_duplicate == first.articles_new + first.articles_duplicate
+    assert _snapshot(run) == before
+    con = duckdb.connect(str(run.warehouse), read_only=True)
+    try:
+        runs = con.execute("select suite, list(evaluated order by run_at) from raw.validation_runs group by suite").fetchall()
+    finally:
+        con.close()
+    evaluated = dict(runs)
+    assert len(evaluated["mentions_batch"]) == first.batches + again.batches
+    assert all(evaluated["mentions_batch"][: first.batches]) and not any(evaluated["mentions_batch"][first.batches :])
+    assert evaluated["articles_batch"][first.batches :] == evaluated["articles_batch"][: first.batches]
+
+
+def test_the_pool_leaves_out_what_each_feed_holds_unchanged_as_one_process_does(tmp_path: Path) -> None:
+    """`stored`, by feed: an article stored unchanged from its feed is parsed and normalised but not extracted, in
+    the pool (each task sent its own feeds' keys) as in one process; stored with other text, or from another feed,
+    it is extracted."""
+    jobs = _jobs(tmp_path)
+    everything = process_landed(tmp_path, jobs, workers=1)
+    firsts = list({a.article_id: a for a in reversed(everything.articles)}.values())  # each id's first sighting
+    stored: dict[str, set[int]] = {}
+    for n, article in enumerate(firsts):
+        content = article.content_hash if n % 3 else "an earlier text"  # every third: changed since it was stored
+        stored.setdefault(article.feed_id if n % 5 else "feed-elsewhere", set()).add(stored_key(article.article_id, content))
+    frozen = {feed_id: frozenset(keys) for feed_id, keys in stored.items()}
+    expected = {a.article_id for a in firsts if stored_key(a.article_id, a.content_hash) not in frozen.get(a.feed_id, ())}
+    alone = process_landed(tmp_path, jobs, workers=1, stored=frozen)
+    pooled = process_landed(tmp_path, jobs, workers=2, min_bytes=0, stored=frozen)
+    assert 0 < len(expected) < len(everything.extracted)
+    assert set(alone.extracted) == set(alone.signatures) == expected
+    assert alone.unextracted == {a.article_id for a in firsts} - expected
+    assert alone.articles == everything.articles and alone.rejections == everything.rejections
+    assert _plain(pooled) == _plain(alone)
 
 
 def _pool_workers() -> list[Any]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import dataclasses
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pytest
 
+from ingest.articles import stored_keys
 from ingest.extract import extract, load_gazetteer
 from ingest.load import Batch, load_batch
 from ingest.models import Article, Feed, Rejection
+from ingest.process import stored_key
 from ingest.settings import load_settings
 from ingest.warehouse import checkpoint, connect, insert_columns, open_writer
 
@@ -67,6 +70,24 @@ def test_rows_written_are_the_rows_stored_and_a_reload_writes_only_updates(tmp_p
         assert changed.rows_written["raw.article_revisions"] == 1 and changed.rows_written["raw.article_texts"] == 1
         revision = con.execute("select revision, title from raw.articles where article_id = 'a0'").fetchall()
         assert revision == [(2, "NATO meets, part 0")]
+
+
+def test_the_workers_are_told_what_each_feed_held_in_its_last_week_as_stored(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`stored_keys`: per feed, the articles last seen in it within `STORED_WINDOW` of its latest sighting, at most
+    `STORED_PER_FEED`, each as its id and stored content (a revision's key replaces the first text's)."""
+    old = [dataclasses.replace(article(i), fetched_at=NOW - timedelta(days=8)) for i in (1, 2)]
+    recent = [dataclasses.replace(article(i), fetched_at=NOW - timedelta(days=d)) for i, d in ((3, 6), (4, 1), (5, 0))]
+    with connect(tmp_path / "w.duckdb") as con:
+        load_batch(con, batch("b1", old))
+        load_batch(con, batch("b2", recent))
+        revised = dataclasses.replace(recent[0], title="NATO meets again", content_hash="c3-revised", fetched_at=NOW)
+        load_batch(con, batch("b3", [revised]))
+        keys = stored_keys(con, ["f1", "a-feed-never-loaded"])
+        assert keys == {"f1": frozenset(stored_key(a.article_id, a.content_hash) for a in [revised, *recent[1:]])}
+        monkeypatch.setattr("ingest.articles.STORED_PER_FEED", 2)
+        assert stored_keys(con, ["f1"])["f1"] < keys["f1"] and len(stored_keys(con, ["f1"])["f1"]) == 2
+        assert stored_keys(con, []) == {}
 
 
 def test_insert_columns_reports_what_duckdb_wrote(tmp_path: Path) -> None:
