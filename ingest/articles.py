@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from ingest import stories
@@ -49,33 +50,37 @@ def known_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[s
 
 
 # What the writer tells the workers is stored (`stored_keys`): per feed, the articles last seen in it within a week
-# of its latest sighting (a snapshot of a feed repeats what its previous ones held), at most so many.
+# of its latest sighting (a snapshot of a feed repeats what its previous ones held), at most so many (8 bytes each).
 STORED_WINDOW = timedelta(days=7)
 STORED_PER_FEED = 5_000
 
 
-def stored_keys(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, frozenset[int]]:
-    """feed id -> `stored_key` of each article stored as last seen in that feed (within `STORED_WINDOW` of the
-    feed's latest sighting, the `STORED_PER_FEED` latest): what the workers need not extract again when they
-    meet it unchanged. A key left out costs only its extraction; one out of date (a batch loaded since changed the
-    article) costs the writer that extraction instead (`pipeline._to_write`): it never loses a mention."""
+def stored_keys(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict[str, np.ndarray]:
+    """feed id -> `stored_key`s (sorted, unsigned 64-bit) of the articles stored as last seen in that feed, within
+    `STORED_WINDOW` of the feed's latest sighting and the `STORED_PER_FEED` latest: what the workers need not extract
+    again when they meet one unchanged in that feed. A key left out costs only its extraction; one out of date (a
+    batch loaded since changed the article) costs the writer that extraction instead (`pipeline._to_write`)."""
     if not feed_ids:
         return {}
     con.register("_feeds", pa.table({"feed_id": pa.array(list(feed_ids), pa.string())}))
     try:
         rows = con.execute(
-            """select s.feed_id, a.article_id, a.content_hash
-               from raw.sightings s join _feeds using (feed_id) join raw.articles a using (article_id)
-               qualify s.last_seen_at >= max(s.last_seen_at) over (partition by s.feed_id) - $window
-                   and row_number() over (partition by s.feed_id order by s.last_seen_at desc) <= $most""",
+            """with latest as (
+                   select feed_id, max(last_seen_at) as latest from raw.sightings join _feeds using (feed_id) group by feed_id
+               ), recent as (
+                   select s.feed_id, s.article_id from raw.sightings s join latest l using (feed_id)
+                   where s.last_seen_at >= l.latest - $window
+                   qualify row_number() over (partition by s.feed_id order by s.last_seen_at desc) <= $most
+               )
+               select r.feed_id, a.article_id, a.content_hash from recent r join raw.articles a using (article_id)""",
             {"window": STORED_WINDOW, "most": STORED_PER_FEED},
         ).fetchall()
     finally:
         con.unregister("_feeds")
-    keys: dict[str, set[int]] = {}
+    keys: dict[str, list[int]] = {}
     for feed_id, article_id, content_hash in rows:
-        keys.setdefault(feed_id, set()).add(stored_key(article_id, content_hash))
-    return {feed_id: frozenset(found) for feed_id, found in keys.items()}
+        keys.setdefault(feed_id, []).append(stored_key(article_id, content_hash))
+    return {feed_id: np.unique(np.array(found, dtype=np.uint64)) for feed_id, found in keys.items()}
 
 
 def rewritten(articles: Sequence[Article], known: Mapping[str, tuple[str, int]], replace: bool = False) -> set[str]:

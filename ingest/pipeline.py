@@ -18,6 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import duckdb
+import numpy as np
+
 from expectations.runner import preparing
 from ingest import landing, polling
 from ingest.articles import known_articles, rewritten, stored_keys
@@ -31,7 +34,7 @@ from ingest.parallel import PayloadJob, Workers, process_landed
 from ingest.process import Processed, collector_paused, dedupe
 from ingest.settings import Settings
 from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
-from ingest.warehouse import insert_rows, open_duckdb, open_writer
+from ingest.warehouse import insert_rows, open_lookup, open_writer
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +155,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
             good = _with_fulltext(settings, good, fulltext)
         parsed = {a.article_id: a for a in out.articles}
         # an article the workers found stored unchanged keeps its stored mentions: those the load may write are checked
-        writes = _to_write(settings, good, out.unextracted)
+        writes = _to_write(settings, good, out.unextracted, replace)
         extracted = {a.article_id: _extraction(gaz, a, parsed, out.extracted) for a in writes}
         signatures = {a.article_id: out.signatures[a.article_id] for a in writes
                       if a.article_id in out.signatures and _as_parsed(a, parsed)}  # fmt: skip
@@ -246,23 +249,26 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence
     return total
 
 
-def _stored(settings: Settings, jobs: Sequence[PayloadJob], replace: bool) -> dict[str, frozenset[int]] | None:
+def _stored(settings: Settings, jobs: Sequence[PayloadJob], replace: bool) -> dict[str, np.ndarray] | None:
     """What the warehouse holds of the jobs' feeds (`ingest.articles.stored_keys`), for the workers to skip what
     they meet unchanged; nothing when the batch replaces what is stored (a replay extracts everything again)."""
     if replace or not jobs or not settings.warehouse.exists():
         return None
-    with open_duckdb(settings.warehouse) as con:  # the writer's own file, only read: no schema to check
-        return stored_keys(con, sorted({job.feed.id for job in jobs}))
+    with open_lookup(settings.warehouse, settings.warehouse_memory_limit) as con:
+        try:
+            return stored_keys(con, sorted({job.feed.id for job in jobs}))
+        except duckdb.CatalogException:  # a file no load has made yet: the load says what is wrong with it
+            return None
 
 
-def _to_write(settings: Settings, articles: Sequence[Article], unextracted: AbstractSet[str]) -> list[Article]:
+def _to_write(settings: Settings, articles: Sequence[Article], unextracted: AbstractSet[str], replace: bool) -> list[Article]:
     """The articles whose mentions the load may write: all but those the workers left out as stored unchanged
     (`_stored`), unless the load will write one after all (`ingest.articles.rewritten`: changed or gone since, as
-    the warehouse stands now; the single writer is the only one to change it)."""
+    the warehouse stands now; the single writer is the only one to change it). A replay rewrites every one."""
     skipped = [a for a in articles if a.article_id in unextracted]
-    if not skipped or not settings.warehouse.exists():  # gone since: every article is new, and extracted here
+    if replace or not skipped or not settings.warehouse.exists():  # gone since: every article is new, extracted here
         return list(articles)
-    with open_duckdb(settings.warehouse) as con:
+    with open_lookup(settings.warehouse, settings.warehouse_memory_limit) as con:
         changed = rewritten(skipped, known_articles(con, [a.article_id for a in skipped]))
     return [a for a in articles if a.article_id not in unextracted or a.article_id in changed]
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-from collections.abc import Callable
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
+
+import numpy as np
 
 from ingest.extract import ExtractionResult, Gazetteer, extract
 from ingest.identity import NoIdentity, assign
@@ -108,10 +109,21 @@ def stored_key(article_id: str, content_hash: str) -> int:
     return int.from_bytes(hashlib.blake2b(f"{article_id}\x1f{content_hash}".encode(), digest_size=8).digest(), "big")
 
 
-def extract_new(out: Processed, gaz: Gazetteer, first: int = 0, stored: AbstractSet[int] = frozenset()) -> None:
+def is_stored(article: Article, stored: Mapping[str, np.ndarray]) -> bool:
+    """Whether the article, as parsed, is among those stored from its feed (`stored`: feed id -> sorted keys)."""
+    keys = stored.get(article.feed_id)
+    if keys is None or not len(keys):
+        return False
+    key = np.uint64(stored_key(article.article_id, article.content_hash))
+    at = int(np.searchsorted(keys, key))
+    return at < len(keys) and keys[at] == key
+
+
+def extract_new(out: Processed, gaz: Gazetteer, first: int = 0, stored: Mapping[str, np.ndarray] | None = None) -> None:
     """Extract mentions and story signatures for `out.articles[first:]` not seen before (the first sighting wins),
-    but for those `stored` unchanged (`stored_key`): their mentions and story are the stored ones, and the writer
-    loads neither again (`ingest.articles.rewritten`; it extracts one itself should the warehouse have changed since).
+    but for those stored unchanged from their feed (`is_stored`): their mentions and story are the stored ones, and
+    the writer loads neither again (`ingest.articles.rewritten`; it extracts one itself should the warehouse have
+    changed since).
 
     Stage by stage over the whole run of articles, not article by article: each stage's tables (the
     automaton, the shingle hashing) stay in the CPU's caches through the run instead of evicting each
@@ -122,7 +134,7 @@ def extract_new(out: Processed, gaz: Gazetteer, first: int = 0, stored: Abstract
     for article in out.articles[first:]:
         if article.article_id not in seen:  # each id once, at its first sighting
             seen.add(article.article_id)
-            if stored and stored_key(article.article_id, article.content_hash) in stored:
+            if stored and is_stored(article, stored):
                 out.unextracted.add(article.article_id)
             else:
                 fresh.append(article)

@@ -41,13 +41,7 @@ def connect(path: Path, read_only: bool = False, memory_limit: str | None = None
     if read_only:
         return open_duckdb(path, read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = open_duckdb(path)
-    if memory_limit:
-        try:
-            con.execute("set memory_limit = '{}'".format(memory_limit.replace("'", "''")))  # SET takes no parameters
-        except duckdb.Error as exc:
-            con.close()
-            raise ValueError(f"warehouse memory limit {memory_limit!r} is not a size DuckDB accepts: {exc}") from exc
+    con = _limited(open_duckdb(path), memory_limit)
     # Batch loads commit more than the default 16 MB; checkpointing on every commit costs seconds.
     con.execute(f"set checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     schema = resources.files("ingest").joinpath("sql/schema.sql").read_text(encoding="utf-8")
@@ -61,6 +55,23 @@ def connect(path: Path, read_only: bool = False, memory_limit: str | None = None
     except BaseException:
         con.close()  # the file is not left held by a connection nobody has
         raise
+    return con
+
+
+def open_lookup(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """The writer's own file, for a lookup between its loads: under its memory limit (a WAL left over is replayed on
+    opening and checkpointed on closing), without `connect`'s check of the schema, which a load made. Read-write, as
+    the writer's connections are: DuckDB refuses two connections to one file in one process with different modes."""
+    return _limited(open_duckdb(path), memory_limit)
+
+
+def _limited(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
+    if memory_limit:
+        try:
+            con.execute("set memory_limit = '{}'".format(memory_limit.replace("'", "''")))  # SET takes no parameters
+        except duckdb.Error as exc:
+            con.close()
+            raise ValueError(f"warehouse memory limit {memory_limit!r} is not a size DuckDB accepts: {exc}") from exc
     return con
 
 

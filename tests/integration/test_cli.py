@@ -72,13 +72,25 @@ def test_ingest_files_then_replay_is_idempotent(tmp_path: Path) -> None:
     done = defnews("ingest-files", str(FIXTURES / "corrupted.xml"), "--data-dir", data)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["articles_new"] == 2
-    replayed = defnews("replay", "--data-dir", data)
+    extracted = _extracted(tmp_path / "data" / "warehouse.duckdb")
+    assert extracted["raw.mentions"] > 0 and extracted["raw.story_signatures"] == 2
+    again = defnews("ingest-files", str(FIXTURES / "corrupted.xml"), "--data-dir", data)  # stored: not extracted again
+    assert again.returncode == 0 and json.loads(again.stdout)["articles_duplicate"] == 2, again.stderr
+    replayed = defnews("replay", "--data-dir", data)  # extracted again, each article's rows replaced
     assert replayed.returncode == 0, replayed.stderr
     stats = json.loads(replayed.stdout)
     assert stats["articles_new"] == 0 and stats["articles_duplicate"] == 2
-    con = duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True)
-    assert con.execute("select count(*) from raw.articles").fetchall() == [(2,)]
-    con.close()
+    assert stats["mentions_loaded"] == extracted["raw.mentions"]
+    assert _extracted(tmp_path / "data" / "warehouse.duckdb") == extracted
+
+
+def _extracted(warehouse: Path) -> dict[str, int]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = ["raw.articles", "raw.mentions", "raw.quotes", "raw.name_candidates", "raw.story_signatures"]
+        return {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in tables}  # type: ignore[index]
+    finally:
+        con.close()
 
 
 def test_missing_catalog_exits_non_zero_with_one_line(tmp_path: Path) -> None:

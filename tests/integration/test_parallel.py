@@ -212,14 +212,15 @@ def test_the_pool_leaves_out_what_each_feed_holds_unchanged_as_one_process_does(
     jobs = _jobs(tmp_path)
     everything = process_landed(tmp_path, jobs, workers=1)
     firsts = list({a.article_id: a for a in reversed(everything.articles)}.values())  # each id's first sighting
-    stored: dict[str, set[int]] = {}
+    stored: dict[str, list[int]] = {}
     for n, article in enumerate(firsts):
         content = article.content_hash if n % 3 else "an earlier text"  # every third: changed since it was stored
-        stored.setdefault(article.feed_id if n % 5 else "feed-elsewhere", set()).add(stored_key(article.article_id, content))
-    frozen = {feed_id: frozenset(keys) for feed_id, keys in stored.items()}
-    expected = {a.article_id for a in firsts if stored_key(a.article_id, a.content_hash) not in frozen.get(a.feed_id, ())}
-    alone = process_landed(tmp_path, jobs, workers=1, stored=frozen)
-    pooled = process_landed(tmp_path, jobs, workers=2, min_bytes=0, stored=frozen)
+        feed_id = article.feed_id if n % 5 else jobs[(n // 5) % len(jobs)].feed.id  # every fifth: stored from some feed
+        stored.setdefault(feed_id, []).append(stored_key(article.article_id, content))
+    arrays = {feed_id: np.unique(np.array(keys, dtype=np.uint64)) for feed_id, keys in stored.items()}
+    expected = {a.article_id for a in firsts if stored_key(a.article_id, a.content_hash) not in stored.get(a.feed_id, [])}
+    alone = process_landed(tmp_path, jobs, workers=1, stored=arrays)
+    pooled = process_landed(tmp_path, jobs, workers=2, min_bytes=0, stored=arrays)
     assert 0 < len(expected) < len(everything.extracted)
     assert set(alone.extracted) == set(alone.signatures) == expected
     assert alone.unextracted == {a.article_id for a in firsts} - expected

@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 from ingest.catalog import load_catalog
@@ -147,8 +148,8 @@ def test_an_article_left_out_as_stored_but_changed_since_is_extracted_by_the_wri
     jobs = payload_jobs(site, catalog.feeds, fetches)
     (revised,) = process_landed(site.landing_dir, jobs, workers=1).articles
     # as the workers would have had it, had a batch loading meanwhile stored this revision, and then another one
-    stale = process_landed(site.landing_dir, jobs, workers=1,
-                           stored={"one": frozenset({stored_key(revised.article_id, revised.content_hash)})})  # fmt: skip
+    stored = {"one": np.array([stored_key(revised.article_id, revised.content_hash)], np.uint64)}
+    stale = process_landed(site.landing_dir, jobs, workers=1, stored=stored)
     assert not stale.extracted and stale.unextracted == {revised.article_id}
     stats = process_and_load(site, catalog.feeds, fetches, processed=stale)
     assert stats.articles_new == 0 and stats.mentions_loaded > 0
