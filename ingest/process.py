@@ -116,7 +116,7 @@ def is_stored(article: Article, stored: Mapping[str, np.ndarray]) -> bool:
         return False
     key = np.uint64(stored_key(article.article_id, article.content_hash))
     at = int(np.searchsorted(keys, key))
-    return at < len(keys) and keys[at] == key
+    return at < len(keys) and bool(keys[at] == key)
 
 
 def extract_new(out: Processed, gaz: Gazetteer, first: int = 0, stored: Mapping[str, np.ndarray] | None = None) -> None:

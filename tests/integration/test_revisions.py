@@ -147,7 +147,7 @@ def test_an_article_left_out_as_stored_but_changed_since_is_extracted_by_the_wri
     fetches = fetch_and_land(plan(site, catalog, due_only=False), site, catalog)
     jobs = payload_jobs(site, catalog.feeds, fetches)
     (revised,) = process_landed(site.landing_dir, jobs, workers=1).articles
-    # as the workers would have had it, had a batch loading meanwhile stored this revision, and then another one
+    # keys out of date, as the workers can hold them: they say this revision is stored, the warehouse has the first
     stored = {"one": np.array([stored_key(revised.article_id, revised.content_hash)], np.uint64)}
     stale = process_landed(site.landing_dir, jobs, workers=1, stored=stored)
     assert not stale.extracted and stale.unextracted == {revised.article_id}
