@@ -254,7 +254,7 @@ def _stored(settings: Settings, jobs: Sequence[PayloadJob], replace: bool) -> di
     they meet unchanged; nothing when the batch replaces what is stored (a replay extracts everything again)."""
     if replace or not jobs or not settings.warehouse.exists():
         return None
-    with open_lookup(settings.warehouse, settings.warehouse_memory_limit) as con:
+    with open_lookup(settings) as con:
         try:
             return stored_keys(con, sorted({job.feed.id for job in jobs}))
         except duckdb.CatalogException:  # a file no load has made yet: the load says what is wrong with it
@@ -268,7 +268,7 @@ def _to_write(settings: Settings, articles: Sequence[Article], unextracted: Abst
     skipped = [a for a in articles if a.article_id in unextracted]
     if replace or not skipped or not settings.warehouse.exists():  # gone since: every article is new, extracted here
         return list(articles)
-    with open_lookup(settings.warehouse, settings.warehouse_memory_limit) as con:
+    with open_lookup(settings) as con:
         changed = rewritten(skipped, known_articles(con, [a.article_id for a in skipped]))
     return [a for a in articles if a.article_id not in unextracted or a.article_id in changed]
 

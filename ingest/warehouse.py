@@ -58,11 +58,11 @@ def connect(path: Path, read_only: bool = False, memory_limit: str | None = None
     return con
 
 
-def open_lookup(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def open_lookup(settings: Settings) -> duckdb.DuckDBPyConnection:
     """The writer's own file, for a lookup between its loads: under its memory limit (a WAL left over is replayed on
     opening and checkpointed on closing), without `connect`'s check of the schema, which a load made. Read-write, as
-    the writer's connections are: DuckDB refuses two connections to one file in one process with different modes."""
-    return _limited(open_duckdb(path), memory_limit)
+    `open_writer`'s connections are: DuckDB refuses two connections to one file in one process with different modes."""
+    return _limited(open_duckdb(settings.warehouse), settings.warehouse_memory_limit)
 
 
 def _limited(con: duckdb.DuckDBPyConnection, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
