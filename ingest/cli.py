@@ -97,7 +97,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _date(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=UTC) if "T" not in value else datetime.fromisoformat(value)
+    """A date or a time, in UTC unless it says otherwise."""
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
