@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -83,13 +84,38 @@ def stored_keys(con: duckdb.DuckDBPyConnection, feed_ids: Sequence[str]) -> dict
     return {feed_id: np.unique(np.array(found, dtype=np.uint64)) for feed_id, found in keys.items()}
 
 
-def rewritten(articles: Sequence[Article], known: Mapping[str, tuple[str, int]], replace: bool = False) -> set[str]:
-    """The ids whose text and mentions a load writes: new, changed since they were stored (`known`, as
-    `known_articles` gives it), or every one when the batch replaces what is stored. A known article seen again
-    unchanged is a sighting only: its mentions are the stored ones, so nothing needs extracting or checking."""
+def rewritten(articles: Sequence[Article], known: Mapping[str, tuple[str, int]], replace: bool = False,
+              sightings: AbstractSet[str] = frozenset()) -> set[str]:  # fmt: skip
+    """The ids whose text and mentions a load writes: new, or changed since they were stored (`known`, as
+    `known_articles` gives it); when the batch replaces what is stored, every one but those that are `sightings` only
+    there (`sightings_only`). A known article seen again unchanged is a sighting only: its mentions are the stored
+    ones, so nothing needs extracting or checking."""
     if replace:
-        return {a.article_id for a in articles}
+        return {a.article_id for a in articles} - sightings
     return {a.article_id for a in articles if a.article_id not in known or known[a.article_id][0] != a.content_hash}
+
+
+def older_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: Mapping[str, tuple[str, int]]) -> set[str]:
+    """The ids of the known articles whose copy here is one of their earlier revisions (`raw.article_revisions`), not
+    the current one. A replay meets an article's versions in the order they came: an earlier one must not take the
+    current one's place (nor make a revision again), so it is a sighting only."""
+    stale = [(a.article_id, a.content_hash) for a in articles
+             if a.article_id in known and known[a.article_id][0] != a.content_hash]  # fmt: skip
+    if not stale:
+        return set()
+    con.register("_copies", pa.table({"article_id": [i for i, _ in stale], "content_hash": [h for _, h in stale]}))
+    try:
+        rows = con.execute("select distinct article_id from raw.article_revisions join _copies using (article_id, content_hash)")
+        return {row[0] for row in rows.fetchall()}
+    finally:
+        con.unregister("_copies")
+
+
+def sightings_only(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: Mapping[str, tuple[str, int]],
+                   unextracted: AbstractSet[str]) -> set[str]:  # fmt: skip
+    """On a replay, the known articles a load does not rewrite: the copies of an earlier revision (`older_copies`),
+    and those the run met unchanged in an earlier batch, which the workers left out (`unextracted`)."""
+    return older_copies(con, articles, known) | (unextracted & known.keys())
 
 
 def _republished(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article]) -> dict[str, str]:
@@ -162,11 +188,13 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
     version = batch.gazetteer.version
     counts = batch.rows_written
     known = known_articles(con, [a.article_id for a in batch.articles])
+    seen_only = sightings_only(con, batch.articles, known, batch.unextracted) if batch.replace else set()
     fresh = [a for a in batch.articles if a.article_id not in known]
     aliases = _republished(con, fresh)
     fresh = [a for a in fresh if a.article_id not in aliases]
     story_of = stories.assign_stories(con, fresh, set(known), counts, batch.signatures)
     changed = {a.article_id for a in batch.articles if a.article_id in known and known[a.article_id][0] != a.content_hash}
+    changed -= seen_only
     changed_articles = [a for a in batch.articles if a.article_id in changed]
     same = [a for a in batch.articles if a.article_id in known and a.article_id not in changed]
 
@@ -177,8 +205,11 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
     changed_revisions = [known[a.article_id][1] + 1 for a in changed_articles]
     revisions = [*fresh, *changed_articles], [1] * len(fresh) + changed_revisions
     refreshed, touched = (changed_articles, changed_revisions), (same, [known[a.article_id][1] for a in same])
-    if batch.replace:
-        refreshed, touched = (changed_articles + same, changed_revisions + touched[1]), ([], [])
+    if batch.replace:  # rewritten in place, all but the copies of an earlier revision and those met already: sightings
+        current = [a for a in same if a.article_id not in seen_only]
+        earlier = [a for a in same if a.article_id in seen_only]
+        refreshed = (changed_articles + current, changed_revisions + [known[a.article_id][1] for a in current])
+        touched = (earlier, [known[a.article_id][1] for a in earlier])
     seen = "last_seen_at = greatest(raw.articles.last_seen_at, excluded.last_seen_at), updated_at = excluded.updated_at"
     columns = [c for c in ARTICLE_COLUMNS if c != "story_id"]
     counts["raw.articles"] += insert(con, "raw.articles", cols(*touched, columns),
@@ -188,7 +219,7 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
                                      f"on conflict (article_id) do update set {assignments}, {seen}")  # fmt: skip
     counts["raw.article_revisions"] += insert(con, "raw.article_revisions", cols(*revisions, REVISION_COLUMNS),
                                               "on conflict do nothing")  # fmt: skip
-    written = rewritten(batch.articles, known, batch.replace) - (set() if batch.replace else set(aliases))
+    written = rewritten(batch.articles, known, batch.replace, seen_only) - set(aliases)
     texts = [a for a in batch.articles if a.article_id in written]
     counts["raw.article_texts"] += insert(
         con, "raw.article_texts", _columns(texts, ["article_id", "text", "html", "text_method"]),
@@ -209,16 +240,20 @@ def _aliases_and_sightings(con: duckdb.DuckDBPyConnection, batch: Batch, aliases
     batch.rows_written["raw.article_aliases"] += insert_rows(con, "raw.article_aliases", alias_rows,
                                                              ["url", "article_id", "feed_id", "first_seen_at"],
                                                              "on conflict do nothing")  # fmt: skip
-    seen: dict[tuple[str, str], dict[str, object]] = {}
+    # a payload loaded before (a replay, a folder ingested again) was counted then: it makes a missing row, counts no more
+    fresh: dict[tuple[str, str], dict[str, object]] = {}
+    again: dict[tuple[str, str], dict[str, object]] = {}
     for article in batch.all_articles or batch.articles:
         if article.article_id not in by_id:
             continue  # quarantined: not an article (yet)
         key = (aliases.get(article.article_id, article.article_id), article.feed_id)
+        seen = again if (article.payload_sha256, article.feed_id) in batch.loaded_before else fresh
         entry = seen.setdefault(key, {"article_id": key[0], "feed_id": key[1], "first_seen_at": article.fetched_at,
                                       "last_seen_at": article.fetched_at, "times_seen": 0})  # fmt: skip
         entry["times_seen"] = int(entry["times_seen"]) + 1  # type: ignore[call-overload]
-    batch.rows_written["raw.sightings"] += insert_rows(
-        con, "raw.sightings", list(seen.values()), ["article_id", "feed_id", "first_seen_at", "last_seen_at", "times_seen"],
-        "on conflict (article_id, feed_id) do update set last_seen_at = greatest(raw.sightings.last_seen_at, "
-        "excluded.last_seen_at), times_seen = raw.sightings.times_seen + excluded.times_seen",
-    )  # fmt: skip
+    last_seen = "last_seen_at = greatest(raw.sightings.last_seen_at, excluded.last_seen_at)"
+    for rows, counted in ((fresh, ", times_seen = raw.sightings.times_seen + excluded.times_seen"), (again, "")):
+        batch.rows_written["raw.sightings"] += insert_rows(
+            con, "raw.sightings", list(rows.values()), ["article_id", "feed_id", "first_seen_at", "last_seen_at", "times_seen"],
+            f"on conflict (article_id, feed_id) do update set {last_seen}{counted}",
+        )  # fmt: skip

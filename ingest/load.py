@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 from collections import Counter
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -58,7 +59,11 @@ class Batch:
     all_articles: Sequence[Article] = ()  # before validation, for the per-feed share of new entries
     extracted: dict[str, ExtractionResult] = field(default_factory=dict)  # quotes and candidate names per article
     signatures: dict[str, Signature] = field(default_factory=dict)  # articles' story signatures made by the workers
+    unextracted: AbstractSet[str] = frozenset()  # left out by the workers as stored unchanged (on a replay: met already)
     validation_runs: Sequence[ValidationRun] = ()
+    # (payload, feed) pairs an earlier batch loaded (a replay, a folder ingested again): their entries were counted as
+    # sightings then, and count no more (`ingest.articles`); `load_batch` finds them
+    loaded_before: set[tuple[str, str]] = field(default_factory=set)
     stats: BatchStats = field(default_factory=lambda: BatchStats(batch_id=""))
     # rows `load_batch` wrote (inserted or updated, as DuckDB counts them), by table; deletes not counted
     rows_written: Counter[str] = field(default_factory=Counter)
@@ -145,11 +150,26 @@ PAYLOAD_COLUMNS = ["payload_sha256", "feed_id", "url", "received_at", "content_t
 
 def _payloads(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
     rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256) for p in batch.payloads]
+    batch.loaded_before = _loaded_before(con, rows)
     batch.rows_written["raw.payloads"] += insert_rows(
         con, "raw.payloads", rows, PAYLOAD_COLUMNS,
         "on conflict do update set parse_status = excluded.parse_status, parse_error = excluded.parse_error, "
         "entries = excluded.entries",
     )  # fmt: skip
+
+
+def _loaded_before(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
+    """Of the batch's payloads, those a batch loaded before (listed, and not as part of a rejected batch)."""
+    if not rows:
+        return set()
+    con.register("_payloads", pa.table({"payload_sha256": [r["payload_sha256"] for r in rows],
+                                        "feed_id": [r["feed_id"] for r in rows]}))  # fmt: skip
+    try:
+        found = con.execute("select payload_sha256, feed_id from raw.payloads join _payloads using (payload_sha256, feed_id) "
+                            "where parse_status is distinct from 'rejected'").fetchall()  # fmt: skip
+    finally:
+        con.unregister("_payloads")
+    return {(sha, feed_id) for sha, feed_id in found}
 
 
 def _observe(batch: Batch, known: set[str]) -> None:

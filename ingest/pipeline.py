@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import logging
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ import numpy as np
 
 from expectations.runner import preparing
 from ingest import landing, polling
-from ingest.articles import known_articles, rewritten, stored_keys
+from ingest.articles import known_articles, rewritten, sightings_only, stored_keys
 from ingest.catalog import load_catalog
 from ingest.extract import ExtractionResult, Gazetteer, extract, load_gazetteer
 from ingest.fetch import Target, fetch_targets
@@ -31,7 +32,7 @@ from ingest.load import PAYLOAD_COLUMNS, Batch, load_batch, read_states, record_
 from ingest.memory import give_back, tune_heap
 from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult, MentionColumns, PayloadRecord
 from ingest.parallel import PayloadJob, Workers, process_landed
-from ingest.process import Processed, collector_paused, dedupe
+from ingest.process import Processed, collector_paused, dedupe, is_stored, stored_key
 from ingest.settings import Settings
 from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
 from ingest.warehouse import insert_rows, open_lookup, open_writer
@@ -178,7 +179,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     batch = Batch(
         batch_id=stats.batch_id, source=source, started_at=min((f.requested_at for f in fetches), default=datetime.now(UTC)),
         gazetteer=gaz, feeds=feeds, fetches=fetches if record_fetches else (), payloads=out.payloads, articles=good,
-        mentions=mentions, rejections=rejections, replace=replace, stats=stats,
+        mentions=mentions, rejections=rejections, replace=replace, stats=stats, unextracted=out.unextracted,
         observations=out.observations, all_articles=everything, extracted=extracted, signatures=signatures,
         validation_runs=runs,
     )  # fmt: skip
@@ -204,54 +205,100 @@ READ_AHEAD = 2
 
 
 @writer_entry  # GX imported while the workers parse
-def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str,
+def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Iterable[FetchResult], *, source: str,
                     replace: bool = False, batch_bytes: int | None = None) -> BatchStats:  # fmt: skip
-    """A large run (a folder of files) as consecutive batches of at most `batch_bytes` landed bytes (one body may exceed it).
+    """A large run (a folder of files, a replay) as consecutive batches of at most `batch_bytes` landed bytes (one
+    body may exceed it), `fetches` taken as they come.
 
     Memory stays bounded by about three batches (the workers parse the next two while one loads), whatever
     the run's size. Each batch is its own transaction, and loading is idempotent, so a run stopped
     half-way is finished by running it again. The batches behave exactly as if their files had been
     ingested one after another: a later copy of an article an earlier batch loaded is a sighting, or
     a revision when its text differs (inside one batch the first copy wins), and a story's id is
-    that of its member loaded first.
+    that of its member loaded first. With `replace` (a replay), the first copy the run meets of a stored
+    article is rewritten in place, and a later one, unchanged, is a sighting (`_Met`).
     """
-    limit = BATCH_BYTES if batch_bytes is None else batch_bytes
-    chunks: list[list[FetchResult]] = [[]]
-    size = 0
-    for fetch in fetches:
-        bytes_ = fetch.size or (landing.landed_bytes(settings.landing_dir, fetch.sha256) if fetch.sha256 else 0)
-        if chunks[-1] and size + bytes_ > limit:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(fetch)
-        size += bytes_
     total: BatchStats | None = None
+    met = _Met() if replace else None  # a replay's own: what its batches loaded
     with Workers(settings.workers) as workers:
         # the workers parse the next batches while this one is validated and loaded
-        def submit(chunk: list[FetchResult]) -> Callable[[], Processed]:
+        def submit(chunk: list[FetchResult]) -> tuple[list[FetchResult], Callable[[], Processed]]:
             jobs = payload_jobs(settings, feeds, chunk)
-            return workers.submit(settings.landing_dir, jobs, stored=_stored(settings, jobs, replace))
+            stored = dict(met.keys) if met is not None else _stored(settings, jobs, replace)
+            return chunk, workers.submit(settings.landing_dir, jobs, stored=stored)
 
-        ahead = deque(submit(chunk) for chunk in chunks[:READ_AHEAD])
-        for number, chunk in enumerate(chunks):
-            processed = ahead.popleft()()
-            if number + READ_AHEAD < len(chunks):
-                ahead.append(submit(chunks[number + READ_AHEAD]))
-            last = number + 1 == len(chunks)
+        pending = _chunks(settings, fetches, BATCH_BYTES if batch_bytes is None else batch_bytes)
+        ahead = deque(submit(chunk) for chunk in itertools.islice(pending, READ_AHEAD))
+        number = 0
+        while ahead:
+            chunk, result = ahead.popleft()
+            processed = result()
+            if met is not None:
+                met.leave_out(processed)
+            ahead.extend(submit(chunk) for chunk in itertools.islice(pending, 1))
+            last = not ahead
             stats = process_and_load(settings, feeds, chunk, source=source, replace=replace, record_fetches=False,
                                      processed=processed, vacuum=last or (number + 1) % VACUUM_EVERY == 0)  # fmt: skip
+            if met is not None:
+                met.add(processed.articles)
             del processed  # the batch's memory is given back now, not after the next one is taken in
             total = stats if total is None else total.plus(stats)
             give_back()
-            if len(chunks) > 1:
+            if number or not last:
                 log.info("batch %s: %d entries, %d new articles", stats.batch_id, stats.entries_seen, stats.articles_new)
+            number += 1
     assert total is not None
     return total
 
 
+class _Met:
+    """What a replay's batches have loaded, by feed: the `stored_key`s (sorted) of their articles as they came. A later
+    batch's copy of one, unchanged, is a sighting only: the workers leave it out, and the writer does not rewrite it
+    (`ingest.articles.sightings_only`). A feed's snapshots repeat most of what the one before held, so a replay
+    would otherwise extract, check and write each article once for every snapshot it was in."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, np.ndarray] = {}
+
+    def leave_out(self, processed: Processed) -> None:
+        """Marks the batch's articles met unchanged before as left out (`Processed.unextracted`), whether or not the
+        workers knew when they started on it (they run ahead of the loads)."""
+        first: set[str] = set()
+        for article in processed.articles:
+            if article.article_id not in first:  # the first sighting is the one the batch loads (`dedupe`)
+                first.add(article.article_id)
+                if is_stored(article, self.keys):
+                    processed.unextracted.add(article.article_id)
+                    processed.extracted.pop(article.article_id, None)
+                    processed.signatures.pop(article.article_id, None)
+
+    def add(self, articles: Iterable[Article]) -> None:
+        found: dict[str, list[int]] = {}
+        for article in articles:
+            found.setdefault(article.feed_id, []).append(stored_key(article.article_id, article.content_hash))
+        for feed_id, keys in found.items():
+            added = np.array(keys, dtype=np.uint64)
+            self.keys[feed_id] = np.union1d(self.keys[feed_id], added) if feed_id in self.keys else np.unique(added)
+
+
+def _chunks(settings: Settings, fetches: Iterable[FetchResult], limit: int) -> Iterator[list[FetchResult]]:
+    """`fetches` as consecutive runs of at most `limit` landed bytes (one body may exceed it), taken as they come;
+    one run, empty, when there are none (the run is still recorded)."""
+    chunk: list[FetchResult] = []
+    size = 0
+    for fetch in fetches:
+        bytes_ = fetch.size or (landing.landed_bytes(settings.landing_dir, fetch.sha256) if fetch.sha256 else 0)
+        if chunk and size + bytes_ > limit:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(fetch)
+        size += bytes_
+    yield chunk
+
+
 def _stored(settings: Settings, jobs: Sequence[PayloadJob], replace: bool) -> dict[str, np.ndarray] | None:
     """What the warehouse holds of the jobs' feeds (`ingest.articles.stored_keys`), for the workers to skip what
-    they meet unchanged; nothing when the batch replaces what is stored (a replay extracts everything again)."""
+    they meet unchanged; nothing when the batch replaces what is stored (a replay tells them what it met: `_Met`)."""
     if replace or not jobs or not settings.warehouse.exists():
         return None
     with open_lookup(settings) as con:
@@ -262,13 +309,17 @@ def _stored(settings: Settings, jobs: Sequence[PayloadJob], replace: bool) -> di
 
 
 def _to_write(settings: Settings, articles: Sequence[Article], unextracted: AbstractSet[str], replace: bool) -> list[Article]:
-    """The articles whose mentions the load may write: all but those the workers left out as stored unchanged
-    (`_stored`), unless the load will write one after all (`ingest.articles.rewritten`: changed or gone since, as
-    the warehouse stands now; the single writer is the only one to change it). A replay rewrites every one."""
+    """The articles whose mentions the load may write (`ingest.articles.rewritten`, as the warehouse stands now; the
+    single writer is the only one to change it): all but those the workers left out as stored unchanged (`_stored`),
+    unless changed or gone since; on a replay, all but those that are sightings only (`sightings_only`)."""
     skipped = [a for a in articles if a.article_id in unextracted]
-    if replace or not skipped or not settings.warehouse.exists():  # gone since: every article is new, extracted here
+    if not (replace or skipped) or not settings.warehouse.exists():  # gone since: every article is new, extracted here
         return list(articles)
     with open_lookup(settings) as con:
+        if replace:
+            known = known_articles(con, [a.article_id for a in articles])
+            sightings = sightings_only(con, articles, known, unextracted)
+            return [a for a in articles if a.article_id not in sightings]
         changed = rewritten(skipped, known_articles(con, [a.article_id for a in skipped]))
     return [a for a in articles if a.article_id not in unextracted or a.article_id in changed]
 
@@ -379,34 +430,54 @@ def run_microbatch(settings: Settings, catalog: Catalog | None = None, *, due_on
     return stats
 
 
-def replay(settings: Settings, since: datetime | None = None, until: datetime | None = None) -> BatchStats:
-    """Re-process landed payloads received in [since, until) with the current parser and gazetteer.
+# payloads listed at a time by a replay: its listing, like its batches, stays the same size however long the range
+REPLAY_PAGE = 10_000
 
-    Articles, texts and mentions are rewritten in place (idempotent); nothing is fetched.
+
+def replay(settings: Settings, since: datetime | None = None, until: datetime | None = None) -> BatchStats:
+    """Re-process landed payloads received in [since, until) (until: by default, when the replay starts) with the
+    current parser and gazetteer, in the order they came, nothing fetched.
+
+    In batches of landed bytes (`load_in_batches`), so that a year of landed feeds replays in the memory of one
+    batch. Each article is rewritten in place the first time the run meets it, its text, mentions, quotes and names
+    made again; a later copy, unchanged (`_Met`), and a copy of one of its earlier revisions are sightings only
+    (`ingest.articles.sightings_only`): the versions an article went through are met in order, and the last stays
+    current. Idempotent: a payload loaded before counts no sighting again, and a replay run twice writes the same rows.
     """
+    until = min(until, datetime.now(UTC)) if until else datetime.now(UTC)
     with open_writer(settings) as con:
         rows = con.execute(
-            """select p.payload_sha256, p.feed_id, p.url, p.received_at, p.content_type,
-                      f.url, f.publisher, f.language
+            """select p.feed_id, any_value(f.url), any_value(f.publisher), any_value(f.language), any_value(f.tags),
+                      any_value(f.poll_minutes), min_by(p.url, p.received_at)
                from raw.payloads p left join raw.feeds f using (feed_id)
-               where ($since is null or p.received_at >= $since) and ($until is null or p.received_at < $until)
-               order by p.received_at""",
+               where ($since is null or p.received_at >= $since) and p.received_at < $until
+               group by p.feed_id order by p.feed_id""",
             {"since": since, "until": until},
         ).fetchall()
-    feeds: dict[str, Feed] = {}
-    fetches = []
-    for sha, feed_id, url, received_at, content_type, feed_url, publisher, language in rows:
-        feeds.setdefault(feed_id, Feed(id=feed_id, url=feed_url or url or "", publisher=publisher or feed_id, language=language))
-        fetches.append(
-            FetchResult(
-                feed_id=feed_id,
-                url=url or "",
-                requested_at=received_at,
-                outcome="ok",
-                sha256=sha,
-                content_type=content_type,
-                final_url=url,
-            )
-        )
-    # one batch: across several, a later payload's copy of an article would replace the first sighting's
-    return process_and_load(settings, list(feeds.values()), fetches, source="replay", replace=True, record_fetches=False)
+    # as the catalog last gave them (a replay must not blank a feed's tags or poll interval), or as its payloads did
+    feeds = [Feed(id=feed_id, url=url or first_url or "", publisher=publisher or feed_id, language=language,
+                  tags=tuple(tags or ()), poll_minutes=poll_minutes)
+             for feed_id, url, publisher, language, tags, poll_minutes, first_url in rows]  # fmt: skip
+    return load_in_batches(settings, feeds, _landed(settings, since, until), source="replay", replace=True)
+
+
+def _landed(settings: Settings, since: datetime | None, until: datetime) -> Iterator[FetchResult]:
+    """The payloads received in [since, until), oldest first, as fetches: listed `REPLAY_PAGE` at a time."""
+    after: tuple[datetime, str, str] | None = None
+    while True:
+        with open_lookup(settings) as con:
+            rows = con.execute(
+                """select payload_sha256, feed_id, url, received_at, content_type, bytes from raw.payloads
+                   where ($since is null or received_at >= $since) and received_at < $until
+                     and ($at is null or received_at > $at or received_at = $at
+                          and (payload_sha256 > $sha or payload_sha256 = $sha and feed_id > $feed))
+                   order by received_at, payload_sha256, feed_id limit $page""",
+                {"since": since, "until": until, "at": after and after[0], "sha": after and after[1],
+                 "feed": after and after[2], "page": REPLAY_PAGE},
+            ).fetchall()  # fmt: skip
+        for sha, feed_id, url, received_at, content_type, size in rows:
+            yield FetchResult(feed_id=feed_id, url=url or "", requested_at=received_at, outcome="ok", sha256=sha,
+                              content_type=content_type, final_url=url, size=size or 0)  # fmt: skip
+        if len(rows) < REPLAY_PAGE:
+            return
+        after = (rows[-1][3], rows[-1][0], rows[-1][1])
