@@ -552,8 +552,8 @@ def bench_microbatches(root: Path, history: int, out: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- memory at scale
 
 
-def rss_run(data_dir: Path, files: list[Path]) -> dict[str, Any]:
-    """`defnews ingest-files` over `files` in a process of its own, and the peak memory it took.
+def rss_run(data_dir: Path, args: list[str], prefix: str = "rss") -> dict[str, Any]:
+    """`defnews <args>` (`ingest-files` and its files, `replay`) in a process of its own, and the peak memory it took.
 
     The command runs as an operator runs it (`python -m ingest`), so its workers carry what the command
     imports, not this script's imports. Sampled every 50 ms from here: the command (the writer) and its
@@ -563,7 +563,7 @@ def rss_run(data_dir: Path, files: list[Path]) -> dict[str, Any]:
 
     import psutil
 
-    command = [sys.executable, "-m", "ingest", "ingest-files", "--data-dir", str(data_dir), *map(str, files)]
+    command = [sys.executable, "-m", "ingest", *args, "--data-dir", str(data_dir)]
     started, peak, writer_cpu = time.perf_counter(), [0, 0], cpu_seconds(resource.RUSAGE_CHILDREN)  # peak: [tree, writer]
     with (
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child,
@@ -586,22 +586,30 @@ def rss_run(data_dir: Path, files: list[Path]) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     writer_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - writer_cpu  # the command's own, once waited for
     if child.returncode != 0:
-        raise RuntimeError(f"defnews ingest-files failed ({child.returncode}): {err[-2000:]}")
+        raise RuntimeError(f"defnews {args[0]} failed ({child.returncode}): {err[-2000:]}")
     stats = json.loads(out.strip().splitlines()[-1])
     return dict(entries=stats["entries_seen"], batches=stats["batches"], seconds=round(seconds, 1),
                 workers=settings_for(data_dir).workers, writer_mb=round(peak[1] / 1024 / 1024, 1),
                 tree_mb=round(peak[0] / 1024 / 1024, 1),
-                cpu=cpu_figures("rss", stats["entries_seen"], seconds, writer_cpu, workers))  # fmt: skip
+                cpu=cpu_figures(prefix, stats["entries_seen"], seconds, writer_cpu, workers))  # fmt: skip
 
 
 def bench_rss(root: Path, entries: int, out: dict[str, Any]) -> None:
-    """Peak RSS of ingesting `entries` entries from files with `defnews ingest-files` (the bench's own process is larger)."""
+    """Peak RSS of ingesting `entries` entries from files with `defnews ingest-files` (the bench's own process is larger),
+    then of `defnews replay` over all of them, in batches as the ingest ran."""
     feeds = max(1, entries // 1000)
     generate(root / "rss-corpus", feeds, entries, 30, 20261127)
-    found = rss_run(root / "rss-data", sorted((root / "rss-corpus").glob("*.xml")))
+    found = rss_run(root / "rss-data", ["ingest-files", *map(str, sorted((root / "rss-corpus").glob("*.xml")))])
     out.update(rss_entries=found["entries"], rss_batches=found["batches"], rss_ingest_s=found["seconds"],
                rss_entries_per_s=rate(found["entries"], found["seconds"]), rss_workers=found["workers"],
                rss_writer_peak_mb=found["writer_mb"], rss_process_tree_peak_mb=found["tree_mb"], **found["cpu"])  # fmt: skip
+    log("replay")
+    again = rss_run(root / "rss-data", ["replay"], prefix="replay")
+    if again["entries"] != found["entries"]:
+        raise RuntimeError(f"replay met {again['entries']} entries of the {found['entries']} ingested")
+    out.update(replay_entries=again["entries"], replay_batches=again["batches"], replay_s=again["seconds"],
+               replay_entries_per_s=rate(again["entries"], again["seconds"]), replay_writer_peak_mb=again["writer_mb"],
+               replay_peak_rss_mb=again["tree_mb"], **again["cpu"])  # fmt: skip
 
 
 # --------------------------------------------------------------------------- main
