@@ -96,16 +96,24 @@ def rewritten(articles: Sequence[Article], known: Mapping[str, tuple[str, int]],
 
 
 def older_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: Mapping[str, tuple[str, int]]) -> set[str]:
-    """The ids of the known articles whose copy here is one of their earlier revisions (`raw.article_revisions`), not
-    the current one. A replay meets an article's versions in the order they came: an earlier one must not take the
-    current one's place (nor make a revision again), so it is a sighting only."""
-    stale = [(a.article_id, a.content_hash) for a in articles
-             if a.article_id in known and known[a.article_id][0] != a.content_hash]  # fmt: skip
+    """The ids of the known articles whose copy here is one of their earlier revisions (`raw.article_revisions`), fetched
+    no later than the current revision was first seen. A replay meets an article's versions in the order they came:
+    an earlier one must not take the current one's place (nor make a revision again), so it is a sighting only. A
+    version fetched after the current one was first seen (a feed that went back to it) is a revision, as it was."""
+    stale = [a for a in articles if a.article_id in known and known[a.article_id][0] != a.content_hash]
     if not stale:
         return set()
-    con.register("_copies", pa.table({"article_id": [i for i, _ in stale], "content_hash": [h for _, h in stale]}))
+    copies = pa.table({"article_id": [a.article_id for a in stale], "content_hash": [a.content_hash for a in stale],
+                       "fetched_at": pa.array([a.fetched_at for a in stale], pa.timestamp("us", "UTC")),
+                       "revision": [known[a.article_id][1] for a in stale]})  # fmt: skip
+    con.register("_copies", copies)
     try:
-        rows = con.execute("select distinct article_id from raw.article_revisions join _copies using (article_id, content_hash)")
+        rows = con.execute(
+            """select distinct c.article_id from _copies c
+               join raw.article_revisions r on r.article_id = c.article_id and r.content_hash = c.content_hash
+               join raw.article_revisions current on current.article_id = c.article_id and current.revision = c.revision
+               where c.fetched_at <= current.first_seen_at"""
+        )
         return {row[0] for row in rows.fetchall()}
     finally:
         con.unregister("_copies")
@@ -114,7 +122,7 @@ def older_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], kn
 def sightings_only(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: Mapping[str, tuple[str, int]],
                    unextracted: AbstractSet[str]) -> set[str]:  # fmt: skip
     """On a replay, the known articles a load does not rewrite: the copies of an earlier revision (`older_copies`),
-    and those the run met unchanged in an earlier batch, which the workers left out (`unextracted`)."""
+    and those the run loaded unchanged in an earlier batch, left out as met (`unextracted`; `pipeline.Met`)."""
     return older_copies(con, articles, known) | (unextracted & known.keys())
 
 

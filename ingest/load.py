@@ -61,8 +61,8 @@ class Batch:
     signatures: dict[str, Signature] = field(default_factory=dict)  # articles' story signatures made by the workers
     unextracted: AbstractSet[str] = frozenset()  # left out by the workers as stored unchanged (on a replay: met already)
     validation_runs: Sequence[ValidationRun] = ()
-    # (payload, feed) pairs an earlier batch loaded (a replay, a folder ingested again): their entries were counted as
-    # sightings then, and count no more (`ingest.articles`); `load_batch` finds them
+    # (payload, feed) pairs an earlier batch loaded, not fetched again now (a replay, a folder ingested again): their
+    # entries were counted as sightings then, and count no more (`ingest.articles`); `load_batch` finds them
     loaded_before: set[tuple[str, str]] = field(default_factory=set)
     stats: BatchStats = field(default_factory=lambda: BatchStats(batch_id=""))
     # rows `load_batch` wrote (inserted or updated, as DuckDB counts them), by table; deletes not counted
@@ -150,7 +150,8 @@ PAYLOAD_COLUMNS = ["payload_sha256", "feed_id", "url", "received_at", "content_t
 
 def _payloads(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
     rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256) for p in batch.payloads]
-    batch.loaded_before = _loaded_before(con, rows)
+    polled = {(f.sha256, f.feed_id) for f in batch.fetches if f.sha256}  # a poll's body is seen again, whatever it holds
+    batch.loaded_before = _loaded_before(con, rows) - polled
     batch.rows_written["raw.payloads"] += insert_rows(
         con, "raw.payloads", rows, PAYLOAD_COLUMNS,
         "on conflict do update set parse_status = excluded.parse_status, parse_error = excluded.parse_error, "

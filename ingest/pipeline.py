@@ -32,7 +32,7 @@ from ingest.load import PAYLOAD_COLUMNS, Batch, load_batch, read_states, record_
 from ingest.memory import give_back, tune_heap
 from ingest.models import Article, BatchStats, Catalog, Feed, FetchResult, MentionColumns, PayloadRecord
 from ingest.parallel import PayloadJob, Workers, process_landed
-from ingest.process import Processed, collector_paused, dedupe, is_stored, stored_key
+from ingest.process import Processed, collector_paused, dedupe, stored_key
 from ingest.settings import Settings
 from ingest.validate import BatchRejected, ValidationRun, gate, validate_articles, validate_mentions
 from ingest.warehouse import insert_rows, open_lookup, open_writer
@@ -126,12 +126,13 @@ def writer_entry(function: Callable[Concatenate[Settings, P], R]) -> Callable[Co
 def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequence[FetchResult], *, source: str = "fetch",
                      replace: bool = False, batch_id: str | None = None, record_fetches: bool = True,
                      fulltext: Catalog | None = None, processed: Processed | None = None,
-                     vacuum: bool = True) -> BatchStats:  # fmt: skip
+                     vacuum: bool = True, met: Met | None = None) -> BatchStats:  # fmt: skip
     """The writer's half: parse the landed bodies, validate, and load everything in one transaction.
 
     `processed` is the batch already parsed (by `load_in_batches`, which parses the next batches while
     this one loads); by default it is parsed here, while GX is imported and its context opened.
-    `vacuum=False` leaves DuckDB's merge of small row groups to a later batch (`warehouse.commit`).
+    `vacuum=False` leaves DuckDB's merge of small row groups to a later batch (`warehouse.commit`). `met`: a replay's
+    record of what its batches loaded (`Met`), read before and added to after the load.
     """
     gaz = load_gazetteer()
     recovered = _recovered(settings, fetches) if record_fetches else []
@@ -139,6 +140,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         jobs = payload_jobs(settings, feeds, [*fetches, *recovered])
         processed = process_landed(settings.landing_dir, jobs, workers=settings.workers, stored=_stored(settings, jobs, replace))
     out = processed
+    if met is not None:
+        met.leave_out(out)
     everything = dedupe(out)
     batch_id = batch_id or new_batch_id(source)
     runs: list[ValidationRun] = []
@@ -185,6 +188,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     )  # fmt: skip
     with open_writer(settings) as con:  # the commit checkpoints, under a cap: the close would checkpoint without
         loaded = load_batch(con, batch, memory_limit=settings.warehouse_memory_limit, vacuum=vacuum)
+    if met is not None:
+        met.add(good)
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
 
@@ -216,15 +221,15 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Iterable
     ingested one after another: a later copy of an article an earlier batch loaded is a sighting, or
     a revision when its text differs (inside one batch the first copy wins), and a story's id is
     that of its member loaded first. With `replace` (a replay), the first copy the run meets of a stored
-    article is rewritten in place, and a later one, unchanged, is a sighting (`_Met`).
+    article is rewritten in place, and a later one, unchanged, is a sighting (`Met`).
     """
     total: BatchStats | None = None
-    met = _Met() if replace else None  # a replay's own: what its batches loaded
+    met = Met() if replace else None  # a replay's own: what its batches loaded
     with Workers(settings.workers) as workers:
         # the workers parse the next batches while this one is validated and loaded
         def submit(chunk: list[FetchResult]) -> tuple[list[FetchResult], Callable[[], Processed]]:
             jobs = payload_jobs(settings, feeds, chunk)
-            stored = dict(met.keys) if met is not None else _stored(settings, jobs, replace)
+            stored = met.for_feeds(jobs) if met is not None else _stored(settings, jobs, replace)
             return chunk, workers.submit(settings.landing_dir, jobs, stored=stored)
 
         pending = _chunks(settings, fetches, BATCH_BYTES if batch_bytes is None else batch_bytes)
@@ -233,14 +238,10 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Iterable
         while ahead:
             chunk, result = ahead.popleft()
             processed = result()
-            if met is not None:
-                met.leave_out(processed)
             ahead.extend(submit(chunk) for chunk in itertools.islice(pending, 1))
             last = not ahead
             stats = process_and_load(settings, feeds, chunk, source=source, replace=replace, record_fetches=False,
-                                     processed=processed, vacuum=last or (number + 1) % VACUUM_EVERY == 0)  # fmt: skip
-            if met is not None:
-                met.add(processed.articles)
+                                     processed=processed, vacuum=last or (number + 1) % VACUUM_EVERY == 0, met=met)  # fmt: skip
             del processed  # the batch's memory is given back now, not after the next one is taken in
             total = stats if total is None else total.plus(stats)
             give_back()
@@ -251,34 +252,46 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Iterable
     return total
 
 
-class _Met:
-    """What a replay's batches have loaded, by feed: the `stored_key`s (sorted) of their articles as they came. A later
-    batch's copy of one, unchanged, is a sighting only: the workers leave it out, and the writer does not rewrite it
-    (`ingest.articles.sightings_only`). A feed's snapshots repeat most of what the one before held, so a replay
-    would otherwise extract, check and write each article once for every snapshot it was in."""
+class Met:
+    """The articles a replay has loaded so far, as they came: their `stored_key`s, sorted, whatever feed they came
+    from. A later copy of one, unchanged, in any feed, is a sighting only: the workers leave it out when they know of
+    it as they start (they run ahead of the loads), the writer in any case (`leave_out`), and the load does not
+    rewrite it (`ingest.articles.sightings_only`). A feed's snapshots repeat most of what the one before held, so a
+    replay would otherwise extract, check and write each article once for every snapshot it was in, and a copy in
+    a second feed would take the first one's place."""
 
     def __init__(self) -> None:
-        self.keys: dict[str, np.ndarray] = {}
+        self.keys = np.empty(0, dtype=np.uint64)
+
+    def _holds(self, keys: np.ndarray) -> np.ndarray:
+        at = np.searchsorted(self.keys, keys)
+        inside = at < len(self.keys)
+        held = np.zeros(len(keys), dtype=bool)
+        held[inside] = self.keys[at[inside]] == keys[inside]
+        return held
+
+    def for_feeds(self, jobs: Sequence[PayloadJob]) -> dict[str, np.ndarray]:
+        """What the workers are told is stored, for each of the jobs' feeds: all of it (one array, pickled once)."""
+        return {job.feed.id: self.keys for job in jobs} if len(self.keys) else {}
 
     def leave_out(self, processed: Processed) -> None:
-        """Marks the batch's articles met unchanged before as left out (`Processed.unextracted`), whether or not the
-        workers knew when they started on it (they run ahead of the loads)."""
-        first: set[str] = set()
+        """Marks the batch's articles met before, unchanged, as left out (`Processed.unextracted`)."""
+        first: dict[str, Article] = {}
         for article in processed.articles:
-            if article.article_id not in first:  # the first sighting is the one the batch loads (`dedupe`)
-                first.add(article.article_id)
-                if is_stored(article, self.keys):
-                    processed.unextracted.add(article.article_id)
-                    processed.extracted.pop(article.article_id, None)
-                    processed.signatures.pop(article.article_id, None)
+            first.setdefault(article.article_id, article)  # the first sighting is the one the batch loads (`dedupe`)
+        articles = list(first.values())
+        keys = np.array([stored_key(a.article_id, a.content_hash) for a in articles], dtype=np.uint64)
+        for article, held in zip(articles, self._holds(keys), strict=True):
+            if held:
+                processed.unextracted.add(article.article_id)
+                processed.extracted.pop(article.article_id, None)
+                processed.signatures.pop(article.article_id, None)
 
     def add(self, articles: Iterable[Article]) -> None:
-        found: dict[str, list[int]] = {}
-        for article in articles:
-            found.setdefault(article.feed_id, []).append(stored_key(article.article_id, article.content_hash))
-        for feed_id, keys in found.items():
-            added = np.array(keys, dtype=np.uint64)
-            self.keys[feed_id] = np.union1d(self.keys[feed_id], added) if feed_id in self.keys else np.unique(added)
+        """The articles a batch loaded (not those it quarantined: a later copy may pass)."""
+        keys = np.unique(np.array([stored_key(a.article_id, a.content_hash) for a in articles], dtype=np.uint64))
+        added = keys[~self._holds(keys)]
+        self.keys = np.insert(self.keys, np.searchsorted(self.keys, added), added)  # a sorted merge, not a sort
 
 
 def _chunks(settings: Settings, fetches: Iterable[FetchResult], limit: int) -> Iterator[list[FetchResult]]:
@@ -298,7 +311,7 @@ def _chunks(settings: Settings, fetches: Iterable[FetchResult], limit: int) -> I
 
 def _stored(settings: Settings, jobs: Sequence[PayloadJob], replace: bool) -> dict[str, np.ndarray] | None:
     """What the warehouse holds of the jobs' feeds (`ingest.articles.stored_keys`), for the workers to skip what
-    they meet unchanged; nothing when the batch replaces what is stored (a replay tells them what it met: `_Met`)."""
+    they meet unchanged; nothing when the batch replaces what is stored (a replay tells them what it met: `Met`)."""
     if replace or not jobs or not settings.warehouse.exists():
         return None
     with open_lookup(settings) as con:
@@ -440,10 +453,11 @@ def replay(settings: Settings, since: datetime | None = None, until: datetime | 
 
     In batches of landed bytes (`load_in_batches`), so that a year of landed feeds replays in the memory of one
     batch. Each article is rewritten in place the first time the run meets it, its text, mentions, quotes and names
-    made again; a later copy, unchanged (`_Met`), and a copy of one of its earlier revisions are sightings only
+    made again; a later copy, unchanged (`Met`), and a copy of one of its earlier revisions are sightings only
     (`ingest.articles.sightings_only`): the versions an article went through are met in order, and the last stays
     current. Idempotent: a payload loaded before counts no sighting again, and a replay run twice writes the same rows.
     """
+    since, until = (moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC) for moment in (since, until))
     until = min(until, datetime.now(UTC)) if until else datetime.now(UTC)
     with open_writer(settings) as con:
         rows = con.execute(

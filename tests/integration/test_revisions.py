@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import duckdb
 import numpy as np
 import pytest
 
-from ingest import pipeline
+from ingest import landing, pipeline
 from ingest.catalog import load_catalog
+from ingest.models import Feed, FetchResult, PayloadRecord
 from ingest.parallel import process_landed
 from ingest.pipeline import (
     fetch_and_land,
@@ -22,6 +24,7 @@ from ingest.pipeline import (
     payload_jobs,
     plan,
     process_and_load,
+    record_rejected_batch,
     replay,
 )
 from ingest.process import stored_key
@@ -240,3 +243,75 @@ def test_a_replay_writes_an_article_once_however_many_snapshots_held_it(site: Se
                          "where source = 'replay' and suite = 'mentions_batch' order by started_at, finished_at")  # fmt: skip
     c_only = _sql(site, "select count(*) from raw.mentions join raw.articles using (article_id) where url like '%/c'")
     assert checked[-1] == c_only[0]  # the last batch checked c's mentions only
+
+
+T0 = datetime(2026, 10, 12, 10, tzinfo=UTC)
+TWO = [Feed(id=name, url=f"https://{name}.example/feed", publisher=name) for name in ("one", "two")]
+
+
+def _rss(*items: str) -> bytes:
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{"".join(items)}</channel></rss>'.encode()
+
+
+def _landed(settings: Settings, feed_id: str, body: bytes, hours: int) -> FetchResult:
+    """A body landed as if fetched from `feed_id` `hours` after T0."""
+    sha = landing.land(settings.landing_dir, body)
+    return FetchResult(feed_id=feed_id, url=f"https://{feed_id}.example/feed", requested_at=T0 + timedelta(hours=hours),
+                       outcome="ok", sha256=sha, size=len(body), status_code=200)  # fmt: skip
+
+
+def _load(settings: Settings, *fetches: FetchResult, polled: bool = False) -> None:
+    for fetch in fetches:  # one batch each, in order
+        process_and_load(settings, TWO, [fetch], record_fetches=polled)
+
+
+def test_a_replay_after_a_rejected_batch_leaves_the_article_at_its_last_version(
+    site: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _landed(site, "one", _rss(item("https://one.example/a", "Tanks", "Poland buys tanks. " * 10)), 0)
+    then = _landed(site, "one", _rss(item("https://one.example/a", "Tanks", "Japan launches a frigate. " * 10)), 1)
+    _load(site, then)  # the first body's batch failed a gate: listed as rejected, for a replay after the fix
+    listed = PayloadRecord(first.sha256 or "", "one", first.url, first.requested_at, None, first.size, "ok", None, 1)
+    record_rejected_batch(site, "rejected-1", "fetch", [], "gate failed", [listed])
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
+    current = "select revision, text like 'Japan%' from raw.articles join raw.article_texts using (article_id)"
+    replay(site)  # the rejected body is older than the stored version: a revision of its own, then the newer one again
+    assert _sql(site, current) == [(3, True)]
+    state = _state(site)
+    replay(site)
+    assert _state(site) == state
+
+
+def test_a_replay_rewrites_an_article_whose_earlier_copy_was_quarantined(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    dated = item("https://one.example/x", "NATO in Brussels").replace("Mon, 12 Oct 2026", "Fri, 12 Oct 1979")
+    fixed = item("https://one.example/x", "NATO in Brussels")
+    _load(site, _landed(site, "one", _rss(dated), 0), _landed(site, "one", _rss(fixed), 1))
+    x = "select count(*) from raw.mentions join raw.articles using (article_id) where url like '%/x'"
+    made = _sql(site, x)
+    assert made[0][0] > 0 and _sql(site, "select count(*) from raw.quarantine") != [(0,)]
+    con = duckdb.connect(str(site.warehouse))  # as if they were stale (an older gazetteer): a replay makes them again
+    con.execute("delete from raw.mentions")
+    con.close()
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
+    replay(site)  # the quarantined copy, met first, is quarantined again, and is not taken for the article loaded
+    assert _sql(site, x) == made
+
+
+def test_a_replay_keeps_the_copy_an_article_was_first_loaded_from(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    wire = "https://wire.example/x"
+    copies = _rss(item(wire, "Wire story")), _rss(item(wire, "Wire story", day=13))
+    _load(site, _landed(site, "one", copies[0], 0), _landed(site, "two", copies[1], 1))
+    stored = "select feed_id, published_at, revision from raw.articles"
+    before = _sql(site, stored)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
+    stats = replay(site)  # feed two's copy, unchanged, in a later batch: a sighting, as when it was first loaded
+    assert _sql(site, stored) == before and before[0][0] == "one"
+    assert stats.mentions_loaded == _sql(site, "select count(*) from raw.mentions")[0][0]
+
+
+def test_a_polled_body_counts_its_sightings_even_when_the_feed_served_it_before(site: Settings) -> None:
+    a = _rss(item("https://one.example/x", "Story X"))
+    b = _rss(item("https://one.example/x", "Story X"), item("https://one.example/y", "Story Y"))
+    _load(site, _landed(site, "one", a, 0), _landed(site, "one", b, 1), _landed(site, "one", a, 2), polled=True)
+    seen = "select url, times_seen from raw.sightings join raw.articles using (article_id) order by url"
+    assert _sql(site, seen) == [("https://one.example/x", 3), ("https://one.example/y", 1)]
