@@ -67,6 +67,7 @@ class Batch:
     stats: BatchStats = field(default_factory=lambda: BatchStats(batch_id=""))
     # rows `load_batch` wrote (inserted or updated, as DuckDB counts them), by table; deletes not counted
     rows_written: Counter[str] = field(default_factory=Counter)
+    written: set[str] = field(default_factory=set)  # ids whose text and mentions `load_batch` wrote: now current
 
 
 def _reference_tables(con: duckdb.DuckDBPyConnection, gaz: Gazetteer, written: Counter[str]) -> None:
@@ -302,7 +303,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, memory_limit: st
         _observe(batch, set(known_articles(con, [a.article_id for a in batch.all_articles or batch.articles])))
         _fetches(con, batch, now)
         _payloads(con, batch)
-        written = write_articles(con, batch, now)
+        written = batch.written = write_articles(con, batch, now)
         _mentions(con, batch, written)
         _quarantine(con, batch, now)
         _resolve_quarantine(con, batch, now)

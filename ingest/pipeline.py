@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import itertools
 import logging
 import uuid
@@ -189,7 +190,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     with open_writer(settings) as con:  # the commit checkpoints, under a cap: the close would checkpoint without
         loaded = load_batch(con, batch, memory_limit=settings.warehouse_memory_limit, vacuum=vacuum)
     if met is not None:
-        met.add(good)
+        met.add([a for a in good if a.article_id in batch.written])
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
 
@@ -253,45 +254,63 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Iterable
 
 
 class Met:
-    """The articles a replay has loaded so far, as they came: their `stored_key`s, sorted, whatever feed they came
-    from. A later copy of one, unchanged, in any feed, is a sighting only: the workers leave it out when they know of
-    it as they start (they run ahead of the loads), the writer in any case (`leave_out`), and the load does not
-    rewrite it (`ingest.articles.sightings_only`). A feed's snapshots repeat most of what the one before held, so a
-    replay would otherwise extract, check and write each article once for every snapshot it was in, and a copy in
-    a second feed would take the first one's place."""
+    """What a replay has made of each article so far: the version its batches left current, whatever feed it came
+    from (8 bytes of the id, sorted, beside the `stored_key` of the id and content). A later copy of that version, in
+    any feed, is a sighting only: the workers leave it out when they know of it as they start (they run ahead of the
+    loads), the writer in any case (`leave_out`), and the load does not rewrite it (`ingest.articles.sightings_only`).
+    A feed's snapshots repeat most of what the one before held, so a replay would otherwise extract, check and write
+    each article once for every snapshot it was in, and a copy in a second feed would take the first one's place.
+    Only the current version counts: a feed that went back to an earlier one is met with a revision, as it was."""
 
     def __init__(self) -> None:
-        self.keys = np.empty(0, dtype=np.uint64)
+        self.ids = np.empty(0, dtype=np.uint64)  # sorted
+        self.current = np.empty(0, dtype=np.uint64)  # beside each id: `stored_key` of its current version
+        self._sorted: np.ndarray | None = None  # `current` sorted, for the workers; made again after a change
 
-    def _holds(self, keys: np.ndarray) -> np.ndarray:
-        at = np.searchsorted(self.keys, keys)
-        inside = at < len(self.keys)
-        held = np.zeros(len(keys), dtype=bool)
-        held[inside] = self.keys[at[inside]] == keys[inside]
-        return held
+    @staticmethod
+    def _id_key(article_id: str) -> int:
+        return int.from_bytes(hashlib.blake2b(article_id.encode(), digest_size=8).digest(), "big")
+
+    def _find(self, articles: Sequence[Article]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each article's id key, its place in `ids`, and whether it is there."""
+        keys = np.array([self._id_key(a.article_id) for a in articles], dtype=np.uint64)
+        at = np.searchsorted(self.ids, keys)
+        found = np.zeros(len(keys), dtype=bool)
+        inside = at < len(self.ids)
+        found[inside] = self.ids[at[inside]] == keys[inside]
+        return keys, at, found
 
     def for_feeds(self, jobs: Sequence[PayloadJob]) -> dict[str, np.ndarray]:
-        """What the workers are told is stored, for each of the jobs' feeds: all of it (one array, pickled once)."""
-        return {job.feed.id: self.keys for job in jobs} if len(self.keys) else {}
+        """What the workers are told is stored, for each of the jobs' feeds: every current version (one array)."""
+        if not len(self.current):
+            return {}
+        if self._sorted is None:
+            self._sorted = np.sort(self.current)
+        return {job.feed.id: self._sorted for job in jobs}
 
     def leave_out(self, processed: Processed) -> None:
-        """Marks the batch's articles met before, unchanged, as left out (`Processed.unextracted`)."""
+        """Marks the batch's articles whose copy is the version the run left current as left out
+        (`Processed.unextracted`)."""
         first: dict[str, Article] = {}
         for article in processed.articles:
             first.setdefault(article.article_id, article)  # the first sighting is the one the batch loads (`dedupe`)
         articles = list(first.values())
-        keys = np.array([stored_key(a.article_id, a.content_hash) for a in articles], dtype=np.uint64)
-        for article, held in zip(articles, self._holds(keys), strict=True):
-            if held:
+        _, at, found = self._find(articles)
+        for article, place, known in zip(articles, at, found, strict=True):
+            if known and self.current[place] == np.uint64(stored_key(article.article_id, article.content_hash)):
                 processed.unextracted.add(article.article_id)
                 processed.extracted.pop(article.article_id, None)
                 processed.signatures.pop(article.article_id, None)
 
-    def add(self, articles: Iterable[Article]) -> None:
-        """The articles a batch loaded (not those it quarantined: a later copy may pass)."""
-        keys = np.unique(np.array([stored_key(a.article_id, a.content_hash) for a in articles], dtype=np.uint64))
-        added = keys[~self._holds(keys)]
-        self.keys = np.insert(self.keys, np.searchsorted(self.keys, added), added)  # a sorted merge, not a sort
+    def add(self, articles: Sequence[Article]) -> None:
+        """The articles a batch wrote (`Batch.written`): their versions are now current."""
+        keys, at, found = self._find(articles)
+        versions = np.array([stored_key(a.article_id, a.content_hash) for a in articles], dtype=np.uint64)
+        self.current[at[found]] = versions[found]
+        order = np.argsort(keys[~found])  # new ids, inserted in order: a sorted merge, not a sort
+        self.ids = np.insert(self.ids, at[~found][order], keys[~found][order])
+        self.current = np.insert(self.current, at[~found][order], versions[~found][order])
+        self._sorted = None
 
 
 def _chunks(settings: Settings, fetches: Iterable[FetchResult], limit: int) -> Iterator[list[FetchResult]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -277,6 +278,26 @@ def test_a_replay_after_a_rejected_batch_leaves_the_article_at_its_last_version(
     current = "select revision, text like 'Japan%' from raw.articles join raw.article_texts using (article_id)"
     replay(site)  # the rejected body is older than the stored version: a revision of its own, then the newer one again
     assert _sql(site, current) == [(3, True)]
+    state = _state(site)
+    replay(site)
+    assert _state(site) == state
+
+
+def test_a_replay_meets_a_feed_going_back_to_an_earlier_version_with_a_revision(
+    site: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    versions = {"Poland": _rss(item("https://one.example/a", "Tanks", "Poland buys tanks. " * 10)),
+                "Japan": _rss(item("https://one.example/a", "Tanks", "Japan launches a frigate. " * 10))}  # fmt: skip
+    first, then, back = (_landed(site, "one", versions[name], hours) for hours, name in enumerate(["Poland", "Japan", "Poland"]))
+    back = dataclasses.replace(back, sha256=landing.land(site.landing_dir, versions["Poland"] + b"\n"))  # another body
+    _load(site, then)  # the first and last bodies' batches failed a gate, and are replayed after the fix
+    for body in (first, back):
+        listed = PayloadRecord(body.sha256 or "", "one", body.url, body.requested_at, None, body.size, "ok", None, 1)
+        record_rejected_batch(site, f"rejected-{body.requested_at:%H}", "fetch", [], "gate failed", [listed])
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
+    current = "select revision, text like 'Poland%' from raw.articles join raw.article_texts using (article_id)"
+    replay(site)  # Poland, Japan, Poland again, as a first load in that order would have it: the last is current
+    assert _sql(site, current) == [(4, True)]
     state = _state(site)
     replay(site)
     assert _state(site) == state

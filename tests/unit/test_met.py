@@ -1,0 +1,63 @@
+"""What a replay has met (`pipeline.Met`): only the version its batches left current is a sighting, in any feed."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import UTC, datetime
+
+import numpy as np
+
+from ingest.models import Article, Feed
+from ingest.parallel import PayloadJob
+from ingest.pipeline import Met
+from ingest.process import Processed, is_stored, stored_key
+
+NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
+ARTICLE = Article(article_id="a", feed_id="one", url="https://a.example/1", guid=None, title="NATO meets", text="NATO met.",
+                  published_at=NOW, date_flag=None, language="en", author=None, content_hash="v1", story_key="s",
+                  payload_sha256="p", position=0, fetched_at=NOW)  # fmt: skip
+
+
+def _copy(article_id: str, version: str, feed_id: str = "one") -> Article:
+    return dataclasses.replace(ARTICLE, article_id=article_id, content_hash=version, feed_id=feed_id)
+
+
+def _left_out(met: Met, *articles: Article) -> set[str]:
+    processed = Processed(articles=list(articles), extracted={a.article_id: None for a in articles})  # type: ignore[misc]
+    met.leave_out(processed)
+    assert not processed.unextracted & processed.extracted.keys()  # what is left out carries no extraction
+    return processed.unextracted
+
+
+def test_a_copy_of_the_current_version_is_left_out_in_any_feed_and_an_earlier_one_is_not() -> None:
+    met = Met()
+    met.add([_copy("a", "v1"), _copy("b", "v1")])
+    assert _left_out(met, _copy("a", "v1", "two"), _copy("b", "v2"), _copy("c", "v1")) == {"a"}
+    met.add([_copy("a", "v2")])  # a's next version: the first is no longer current, and a feed going back to it is news
+    assert _left_out(met, _copy("a", "v1")) == set()
+    assert _left_out(met, _copy("a", "v2"), _copy("a", "v1")) == {"a"}  # the batch loads its first copy of a
+
+
+def test_the_workers_are_told_every_current_version_for_each_feed() -> None:
+    met = Met()
+    assert met.for_feeds([]) == {}
+    met.add([_copy("a", "v1"), _copy("b", "v1")])
+    met.add([_copy("a", "v2")])
+    job = PayloadJob("sha", Feed(id="two", url="https://two.example", publisher="Two"), NOW, None, None)
+    stored = met.for_feeds([job])
+    assert set(stored) == {"two"}
+    assert stored["two"].tolist() == sorted([stored_key("a", "v2"), stored_key("b", "v1")])
+    assert is_stored(_copy("b", "v1", "two"), stored) and not is_stored(_copy("a", "v1", "two"), stored)
+
+
+def test_ids_added_in_any_order_stay_sorted_beside_their_versions() -> None:
+    met, versions = Met(), dict[str, str]()
+    rng = random.Random(20261128)
+    for _ in range(20):
+        batch = {f"id-{rng.randrange(300)}": f"v{rng.randrange(3)}" for _ in range(40)}
+        met.add([_copy(article_id, version) for article_id, version in batch.items()])
+        versions.update(batch)
+    assert bool(np.all(met.ids[1:] > met.ids[:-1])) and len(met.ids) == len(versions) == len(met.current)
+    assert _left_out(met, *[_copy(i, v) for i, v in versions.items()]) == set(versions)
+    assert _left_out(met, *[_copy(i, v + "'") for i, v in versions.items()]) == set()
