@@ -95,35 +95,54 @@ def rewritten(articles: Sequence[Article], known: Mapping[str, tuple[str, int]],
     return {a.article_id for a in articles if a.article_id not in known or known[a.article_id][0] != a.content_hash}
 
 
-def older_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: Mapping[str, tuple[str, int]]) -> set[str]:
-    """The ids of the known articles whose copy here is one of their earlier revisions (`raw.article_revisions`), fetched
-    no later than the current revision was first seen. A replay meets an article's versions in the order they came:
-    an earlier one must not take the current one's place (nor make a revision again), so it is a sighting only. A
-    version fetched after the current one was first seen (a feed that went back to it) is a revision, as it was."""
-    stale = [a for a in articles if a.article_id in known and known[a.article_id][0] != a.content_hash]
-    if not stale:
-        return set()
-    copies = pa.table({"article_id": [a.article_id for a in stale], "content_hash": [a.content_hash for a in stale],
-                       "fetched_at": pa.array([a.fetched_at for a in stale], pa.timestamp("us", "UTC")),
-                       "revision": [known[a.article_id][1] for a in stale]})  # fmt: skip
-    con.register("_copies", copies)
+def _first_seen(con: duckdb.DuckDBPyConnection, known: Mapping[str, tuple[str, int]]) -> dict[str, datetime]:
+    """article_id -> when its current revision was first seen (`raw.article_revisions`), for the known ids."""
+    if not known:
+        return {}
+    current = pa.table({"article_id": list(known), "revision": [revision for _, revision in known.values()]})
+    con.register("_current", current)
     try:
-        rows = con.execute(
-            """select distinct c.article_id from _copies c
-               join raw.article_revisions r on r.article_id = c.article_id and r.content_hash = c.content_hash
-               join raw.article_revisions current on current.article_id = c.article_id and current.revision = c.revision
-               where c.fetched_at <= current.first_seen_at"""
-        )
-        return {row[0] for row in rows.fetchall()}
+        query = "select article_id, first_seen_at from raw.article_revisions join _current using (article_id, revision)"
+        return dict(con.execute(query).fetchall())
     finally:
-        con.unregister("_copies")
+        con.unregister("_current")
+
+
+def earlier_copies(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: Mapping[str, tuple[str, int]]) -> set[str]:
+    """The ids of the known articles whose copy here was fetched before their current revision was first seen. A
+    replay meets an article's copies in the order they came: an earlier one, whatever its text, must not take the
+    current one's place (nor make a revision again), so it is a sighting only; the copy that made the current revision
+    is the one rewritten (a new revision of it when the parser now reads it otherwise), and a later version is a
+    revision, as it was."""
+    first_seen = _first_seen(con, {a.article_id: known[a.article_id] for a in articles if a.article_id in known})
+    return {a.article_id for a in articles if a.article_id in first_seen and a.fetched_at < first_seen[a.article_id]}
+
+
+def replay_choice(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> set[str]:
+    """Puts first, for each id a replay batch holds more than once, the copy it loads (`dedupe` keeps the first): the
+    first not fetched before its current revision was first seen (`earlier_copies`), else the first. Returns the ids
+    whose copy to load is not their first sighting (the workers extracted that one)."""
+    copies: dict[str, list[int]] = {}
+    for number, article in enumerate(articles):
+        copies.setdefault(article.article_id, []).append(number)
+    several = {article_id: numbers for article_id, numbers in copies.items() if len(numbers) > 1}
+    first_seen = _first_seen(con, known_articles(con, list(several)))
+    moved = set()
+    for article_id, numbers in several.items():
+        since = first_seen.get(article_id)
+        chosen = next((n for n in numbers if since is None or articles[n].fetched_at >= since), numbers[0])
+        if chosen != numbers[0]:
+            articles[numbers[0]], articles[chosen] = articles[chosen], articles[numbers[0]]
+            moved.add(article_id)
+    return moved
 
 
 def sightings_only(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], known: Mapping[str, tuple[str, int]],
                    unextracted: AbstractSet[str]) -> set[str]:  # fmt: skip
-    """On a replay, the known articles a load does not rewrite: the copies of an earlier revision (`older_copies`),
-    and those the run loaded unchanged in an earlier batch, left out as met (`unextracted`; `pipeline.Met`)."""
-    return older_copies(con, articles, known) | (unextracted & known.keys())
+    """On a replay, the known articles a load does not rewrite: the copies fetched before the current revision was first
+    seen (`earlier_copies`), and those the run loaded unchanged in an earlier batch, left out as met (`unextracted`;
+    `pipeline.Met`)."""
+    return earlier_copies(con, articles, known) | (unextracted & known.keys())
 
 
 def _republished(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article]) -> dict[str, str]:

@@ -16,7 +16,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -25,7 +25,7 @@ import numpy as np
 
 from expectations.runner import preparing
 from ingest import landing, polling
-from ingest.articles import known_articles, rewritten, sightings_only, stored_keys
+from ingest.articles import known_articles, replay_choice, rewritten, sightings_only, stored_keys
 from ingest.catalog import load_catalog
 from ingest.extract import ExtractionResult, Gazetteer, extract, load_gazetteer
 from ingest.fetch import Target, fetch_targets
@@ -141,6 +141,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         jobs = payload_jobs(settings, feeds, [*fetches, *recovered])
         processed = process_landed(settings.landing_dir, jobs, workers=settings.workers, stored=_stored(settings, jobs, replace))
     out = processed
+    if replace:
+        _replay_choice(settings, out)
     if met is not None:
         met.leave_out(out)
     everything = dedupe(out)
@@ -290,7 +292,7 @@ class Met:
 
     def leave_out(self, processed: Processed) -> None:
         """Marks the batch's articles whose copy is the version the run left current as left out
-        (`Processed.unextracted`)."""
+        (`Processed.unextracted`), and only those (the writer extracts any other the workers left out)."""
         first: dict[str, Article] = {}
         for article in processed.articles:
             first.setdefault(article.article_id, article)  # the first sighting is the one the batch loads (`dedupe`)
@@ -301,9 +303,12 @@ class Met:
                 processed.unextracted.add(article.article_id)
                 processed.extracted.pop(article.article_id, None)
                 processed.signatures.pop(article.article_id, None)
+            else:  # the workers were told as they started, two loads ago: since then the run made another current
+                processed.unextracted.discard(article.article_id)
 
     def add(self, articles: Sequence[Article]) -> None:
         """The articles a batch wrote (`Batch.written`): their versions are now current."""
+        articles = list({a.article_id: a for a in articles}.values())  # one version an id, or `ids` would hold it twice
         keys, at, found = self._find(articles)
         versions = np.array([stored_key(a.article_id, a.content_hash) for a in articles], dtype=np.uint64)
         self.current[at[found]] = versions[found]
@@ -326,6 +331,19 @@ def _chunks(settings: Settings, fetches: Iterable[FetchResult], limit: int) -> I
         chunk.append(fetch)
         size += bytes_
     yield chunk
+
+
+def _replay_choice(settings: Settings, out: Processed) -> None:
+    """Of the copies of an article in a replay batch, the one to load put first (`ingest.articles.replay_choice`); the
+    workers' extraction of another copy is not its."""
+    if not settings.warehouse.exists():
+        return
+    with open_lookup(settings) as con:
+        moved = replay_choice(con, out.articles)
+    for article_id in moved:
+        out.extracted.pop(article_id, None)
+        out.signatures.pop(article_id, None)
+        out.unextracted.discard(article_id)
 
 
 def _stored(settings: Settings, jobs: Sequence[PayloadJob], replace: bool) -> dict[str, np.ndarray] | None:
@@ -405,10 +423,12 @@ def ingest_batch(settings: Settings, catalog: Catalog | None = None, *, due_only
 
 
 def files_as_fetches(paths: Iterable[Path], settings: Settings) -> tuple[list[Feed], list[FetchResult]]:
-    """Treat local files as fetched bodies: each file is its own feed, `file-<stem>`."""
+    """Treat local files as fetched bodies: each file is its own feed, `file-<stem>`, fetched a microsecond after the
+    one before it (a replay takes them in the order given, as the first load did)."""
     feeds, fetches = [], []
-    now = datetime.now(UTC)
-    for path in paths:
+    start = datetime.now(UTC)
+    for number, path in enumerate(paths):
+        now = start + timedelta(microseconds=number)
         body = path.read_bytes()
         feed = Feed(
             id="file-" + "".join(c if c.isalnum() else "-" for c in path.stem.lower()).strip("-"),
@@ -471,10 +491,11 @@ def replay(settings: Settings, since: datetime | None = None, until: datetime | 
     current parser and gazetteer, in the order they came, nothing fetched.
 
     In batches of landed bytes (`load_in_batches`), so that a year of landed feeds replays in the memory of one
-    batch. Each article is rewritten in place the first time the run meets it, its text, mentions, quotes and names
-    made again; a later copy, unchanged (`Met`), and a copy of one of its earlier revisions are sightings only
-    (`ingest.articles.sightings_only`): the versions an article went through are met in order, and the last stays
-    current. Idempotent: a payload loaded before counts no sighting again, and a replay run twice writes the same rows.
+    batch. Each article is rewritten from the copy that made its current revision (its text, mentions, quotes and
+    names made again; a new revision when the parser now reads it otherwise); a copy fetched before that one, and a
+    later copy of the version the run left current (`Met`), are sightings only (`ingest.articles.sightings_only`),
+    and a later version is a revision, as it was. Idempotent: a payload loaded before counts no sighting again, and a
+    replay run twice writes the same rows.
     """
     since, until = (moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC) for moment in (since, until))
     until = min(until, datetime.now(UTC)) if until else datetime.now(UTC)

@@ -276,8 +276,8 @@ def test_a_replay_after_a_rejected_batch_leaves_the_article_at_its_last_version(
     record_rejected_batch(site, "rejected-1", "fetch", [], "gate failed", [listed])
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
     current = "select revision, text like 'Japan%' from raw.articles join raw.article_texts using (article_id)"
-    replay(site)  # the rejected body is older than the stored version: a revision of its own, then the newer one again
-    assert _sql(site, current) == [(3, True)]
+    replay(site)  # the rejected body came before the stored version was first seen: a sighting only
+    assert _sql(site, current) == [(1, True)]
     state = _state(site)
     replay(site)
     assert _state(site) == state
@@ -296,11 +296,54 @@ def test_a_replay_meets_a_feed_going_back_to_an_earlier_version_with_a_revision(
         record_rejected_batch(site, f"rejected-{body.requested_at:%H}", "fetch", [], "gate failed", [listed])
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
     current = "select revision, text like 'Poland%' from raw.articles join raw.article_texts using (article_id)"
-    replay(site)  # Poland, Japan, Poland again, as a first load in that order would have it: the last is current
-    assert _sql(site, current) == [(4, True)]
+    replay(site)  # Poland (a sighting: before Japan was first seen), Japan, Poland again: a revision, and current
+    assert _sql(site, current) == [(2, True)]
     state = _state(site)
     replay(site)
     assert _state(site) == state
+
+
+def _rejected(settings: Settings, *bodies: FetchResult) -> None:
+    """Bodies listed as part of a batch a gate rejected, for a replay after the fix."""
+    for body in bodies:
+        listed = PayloadRecord(body.sha256 or "", body.feed_id, body.url, body.requested_at, None, body.size, "ok", None, 1)
+        record_rejected_batch(settings, f"rejected-{body.requested_at:%H}", "fetch", [], "gate failed", [listed])
+
+
+def test_a_replay_goes_back_to_a_version_the_workers_were_told_was_met(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    poland = _rss(item("https://one.example/a", "Tanks", "Poland buys tanks. " * 10))
+    japan = _rss(item("https://one.example/a", "Tanks", "Japan launches a frigate. " * 10))
+    filler = _rss(item("https://two.example/z", "Fleet news", "Korea builds ships. " * 10))
+    bodies = [_landed(site, feed, body, hours) for hours, (feed, body) in
+              enumerate([("one", poland), ("one", japan), ("two", filler), ("one", poland + b"\n")])]  # fmt: skip
+    _load(site, bodies[0], bodies[2])
+    _rejected(site, bodies[1], bodies[3])  # Japan, then Poland again, from batches a gate rejected
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
+    # the last batch is handed to the workers while Poland is current, and loaded after Japan was made current
+    replay(site)
+    current = (
+        "select revision, text like 'Poland%' from raw.articles join raw.article_texts using (article_id) where url like '%/a'"
+    )
+    assert _sql(site, current) == [(3, True)]
+    state = _state(site)
+    replay(site)
+    assert _state(site) == state
+
+
+def test_a_replay_batch_holding_two_versions_rewrites_the_current_one(site: Settings) -> None:
+    first = _landed(site, "one", _rss(item("https://one.example/a", "Tanks", "Poland buys tanks. " * 10)), 0)
+    then = _landed(site, "one", _rss(item("https://one.example/a", "Tanks", "Japan launches a frigate. " * 10)), 1)
+    _load(site, first, then)
+    mentions = "select entity_id, start_offset from raw.mentions order by all"
+    made = _sql(site, mentions)
+    con = duckdb.connect(str(site.warehouse))  # as if they were stale (an older gazetteer): a replay makes them again
+    con.execute("delete from raw.mentions")
+    con.close()
+    stats = replay(site)  # one batch: the earlier version comes first, and is not the copy loaded
+    assert stats.batches == 1 and _sql(site, mentions) == made
+    assert _sql(site, "select revision, text like 'Japan%' from raw.articles join raw.article_texts using (article_id)") == [
+        (2, True)
+    ]
 
 
 def test_a_replay_rewrites_an_article_whose_earlier_copy_was_quarantined(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
