@@ -126,6 +126,8 @@ def replay_choice(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> se
     for number, article in enumerate(articles):
         copies.setdefault(article.article_id, []).append(number)
     several = {article_id: numbers for article_id, numbers in copies.items() if len(numbers) > 1}
+    if not several:
+        return set()
     first_seen = _first_seen(con, known_articles(con, list(several)))
     moved = set()
     for article_id, numbers in several.items():
@@ -232,7 +234,7 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
     changed_revisions = [known[a.article_id][1] + 1 for a in changed_articles]
     revisions = [*fresh, *changed_articles], [1] * len(fresh) + changed_revisions
     refreshed, touched = (changed_articles, changed_revisions), (same, [known[a.article_id][1] for a in same])
-    if batch.replace:  # rewritten in place, all but the copies of an earlier revision and those met already: sightings
+    if batch.replace:  # rewritten in place, all but the copies fetched before the current one and those met: sightings
         current = [a for a in same if a.article_id not in seen_only]
         earlier = [a for a in same if a.article_id in seen_only]
         refreshed = (changed_articles + current, changed_revisions + [known[a.article_id][1] for a in current])

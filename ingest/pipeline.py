@@ -223,8 +223,9 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Iterable
     half-way is finished by running it again. The batches behave exactly as if their files had been
     ingested one after another: a later copy of an article an earlier batch loaded is a sighting, or
     a revision when its text differs (inside one batch the first copy wins), and a story's id is
-    that of its member loaded first. With `replace` (a replay), the first copy the run meets of a stored
-    article is rewritten in place, and a later one, unchanged, is a sighting (`Met`).
+    that of its member loaded first. With `replace` (a replay), a stored article is rewritten from the copy that
+    made its current revision; an earlier copy, and a later copy of the version the run left current (`Met`), are
+    sightings (`replay`).
     """
     total: BatchStats | None = None
     met = Met() if replace else None  # a replay's own: what its batches loaded
