@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -266,14 +265,20 @@ def _load(settings: Settings, *fetches: FetchResult, polled: bool = False) -> No
         process_and_load(settings, TWO, [fetch], record_fetches=polled)
 
 
+def _rejected(settings: Settings, *bodies: FetchResult) -> None:
+    """Bodies listed as part of a batch a gate rejected, for a replay after the fix."""
+    for body in bodies:
+        listed = PayloadRecord(body.sha256 or "", body.feed_id, body.url, body.requested_at, None, body.size, "ok", None, 1)
+        record_rejected_batch(settings, f"rejected-{body.requested_at:%H}", "fetch", [], "gate failed", [listed])
+
+
 def test_a_replay_after_a_rejected_batch_leaves_the_article_at_its_last_version(
     site: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = _landed(site, "one", _rss(item("https://one.example/a", "Tanks", "Poland buys tanks. " * 10)), 0)
     then = _landed(site, "one", _rss(item("https://one.example/a", "Tanks", "Japan launches a frigate. " * 10)), 1)
-    _load(site, then)  # the first body's batch failed a gate: listed as rejected, for a replay after the fix
-    listed = PayloadRecord(first.sha256 or "", "one", first.url, first.requested_at, None, first.size, "ok", None, 1)
-    record_rejected_batch(site, "rejected-1", "fetch", [], "gate failed", [listed])
+    _load(site, then)
+    _rejected(site, first)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
     current = "select revision, text like 'Japan%' from raw.articles join raw.article_texts using (article_id)"
     replay(site)  # the rejected body came before the stored version was first seen: a sighting only
@@ -288,12 +293,10 @@ def test_a_replay_meets_a_feed_going_back_to_an_earlier_version_with_a_revision(
 ) -> None:
     versions = {"Poland": _rss(item("https://one.example/a", "Tanks", "Poland buys tanks. " * 10)),
                 "Japan": _rss(item("https://one.example/a", "Tanks", "Japan launches a frigate. " * 10))}  # fmt: skip
-    first, then, back = (_landed(site, "one", versions[name], hours) for hours, name in enumerate(["Poland", "Japan", "Poland"]))
-    back = dataclasses.replace(back, sha256=landing.land(site.landing_dir, versions["Poland"] + b"\n"))  # another body
-    _load(site, then)  # the first and last bodies' batches failed a gate, and are replayed after the fix
-    for body in (first, back):
-        listed = PayloadRecord(body.sha256 or "", "one", body.url, body.requested_at, None, body.size, "ok", None, 1)
-        record_rejected_batch(site, f"rejected-{body.requested_at:%H}", "fetch", [], "gate failed", [listed])
+    first, then = _landed(site, "one", versions["Poland"], 0), _landed(site, "one", versions["Japan"], 1)
+    back = _landed(site, "one", versions["Poland"] + b"\n", 2)  # another body, the same entry
+    _load(site, then)
+    _rejected(site, first, back)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
     current = "select revision, text like 'Poland%' from raw.articles join raw.article_texts using (article_id)"
     replay(site)  # Poland (a sighting: before Japan was first seen), Japan, Poland again: a revision, and current
@@ -301,13 +304,6 @@ def test_a_replay_meets_a_feed_going_back_to_an_earlier_version_with_a_revision(
     state = _state(site)
     replay(site)
     assert _state(site) == state
-
-
-def _rejected(settings: Settings, *bodies: FetchResult) -> None:
-    """Bodies listed as part of a batch a gate rejected, for a replay after the fix."""
-    for body in bodies:
-        listed = PayloadRecord(body.sha256 or "", body.feed_id, body.url, body.requested_at, None, body.size, "ok", None, 1)
-        record_rejected_batch(settings, f"rejected-{body.requested_at:%H}", "fetch", [], "gate failed", [listed])
 
 
 def test_a_replay_goes_back_to_a_version_the_workers_were_told_was_met(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
