@@ -133,7 +133,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     `processed` is the batch already parsed (by `load_in_batches`, which parses the next batches while
     this one loads); by default it is parsed here, while GX is imported and its context opened.
     `vacuum=False` leaves DuckDB's merge of small row groups to a later batch (`warehouse.commit`). `met`: a replay's
-    record of what its batches loaded (`Met`), read before and added to after the load.
+    record of what its batches loaded (`Met`), read before the load and added to after it.
     """
     gaz = load_gazetteer()
     recovered = _recovered(settings, fetches) if record_fetches else []
@@ -143,9 +143,9 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     out = processed
     if replace:
         _replay_choice(settings, out)
+    everything = dedupe(out)
     if met is not None:
         met.leave_out(out)
-    everything = dedupe(out)
     batch_id = batch_id or new_batch_id(source)
     runs: list[ValidationRun] = []
     try:
@@ -292,15 +292,13 @@ class Met:
         return {job.feed.id: self._sorted for job in jobs}
 
     def leave_out(self, processed: Processed) -> None:
-        """Marks the batch's articles whose copy is the version the run left current as left out
-        (`Processed.unextracted`), and only those (the writer extracts any other the workers left out)."""
-        first: dict[str, Article] = {}
-        for article in processed.articles:
-            first.setdefault(article.article_id, article)  # the first sighting is the one the batch loads (`dedupe`)
-        articles = list(first.values())
-        _, at, found = self._find(articles)
-        for article, place, known in zip(articles, at, found, strict=True):
-            if known and self.current[place] == np.uint64(stored_key(article.article_id, article.content_hash)):
+        """Marks the batch's articles (one an id: after `dedupe`) whose copy is the version the run left current as
+        left out (`Processed.unextracted`), and only those (the writer extracts any other the workers left out)."""
+        _, at, found = self._find(processed.articles)
+        met = np.zeros(len(found), dtype=bool)
+        met[found] = self.current[at[found]] == self._versions(processed.articles)[found]
+        for article, left_out in zip(processed.articles, met, strict=True):
+            if left_out:
                 processed.unextracted.add(article.article_id)
                 processed.extracted.pop(article.article_id, None)
                 processed.signatures.pop(article.article_id, None)
@@ -311,12 +309,16 @@ class Met:
         """The articles a batch wrote (`Batch.written`): their versions are now current."""
         articles = list({a.article_id: a for a in articles}.values())  # one version an id, or `ids` would hold it twice
         keys, at, found = self._find(articles)
-        versions = np.array([stored_key(a.article_id, a.content_hash) for a in articles], dtype=np.uint64)
+        versions = self._versions(articles)
         self.current[at[found]] = versions[found]
         order = np.argsort(keys[~found])  # new ids, inserted in order: a sorted merge, not a sort
         self.ids = np.insert(self.ids, at[~found][order], keys[~found][order])
         self.current = np.insert(self.current, at[~found][order], versions[~found][order])
         self._sorted = None
+
+    @staticmethod
+    def _versions(articles: Sequence[Article]) -> np.ndarray:
+        return np.array([stored_key(a.article_id, a.content_hash) for a in articles], dtype=np.uint64)
 
 
 def _chunks(settings: Settings, fetches: Iterable[FetchResult], limit: int) -> Iterator[list[FetchResult]]:

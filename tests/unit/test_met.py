@@ -11,7 +11,7 @@ import numpy as np
 from ingest.models import Article, Feed
 from ingest.parallel import PayloadJob
 from ingest.pipeline import Met
-from ingest.process import Processed, is_stored, stored_key
+from ingest.process import Processed, dedupe, is_stored, stored_key
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 ARTICLE = Article(article_id="a", feed_id="one", url="https://a.example/1", guid=None, title="NATO meets", text="NATO met.",
@@ -25,6 +25,7 @@ def _copy(article_id: str, version: str, feed_id: str = "one") -> Article:
 
 def _left_out(met: Met, *articles: Article) -> set[str]:
     processed = Processed(articles=list(articles), extracted={a.article_id: None for a in articles})  # type: ignore[misc]
+    dedupe(processed)  # as the writer does first: one copy an id, its first
     met.leave_out(processed)
     assert not processed.unextracted & processed.extracted.keys()  # what is left out carries no extraction
     return processed.unextracted
