@@ -96,16 +96,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def _date(value: str) -> datetime:
-    """A date or a time, in UTC unless it says otherwise."""
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def cmd_replay(args: argparse.Namespace) -> int:
     from ingest.pipeline import replay
 
-    stats = replay(_settings(args), args.since and _date(args.since), args.until and _date(args.until))
+    # a date or a time; `replay` reads one without a zone as UTC
+    since, until = (datetime.fromisoformat(value) if value else None for value in (args.since, args.until))
+    stats = replay(_settings(args), since, until)
     print(json.dumps(stats.as_dict()))
     return 0
 
