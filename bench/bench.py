@@ -76,21 +76,46 @@ def settings_for(data_dir: Path) -> Settings:
     return load_settings(data_dir)
 
 
+LISTED_FOR_S = 1.0
+
+
+class Descendants:
+    """A process's descendants (psutil), listed again at most every `LISTED_FOR_S` s.
+
+    Listing them walks every process of the machine (`/proc/*/stat`): every 50 ms that cost the bench's sampling
+    thread 7.6% of a core (0.76 s of CPU in 10 s, four children), taken from the run it measures on two cores.
+    Reading one known process (`cpu_times`, `memory_info`) reads one file, and its CPU time is a running total, read
+    in full whatever the listing's age. What a listing a second old can miss: a process that started and ended within
+    that second. The workers start with a run's first batch and live until its end."""
+
+    def __init__(self, root: Any) -> None:
+        self.root, self._listed, self._at = root, list[Any](), -LISTED_FOR_S
+
+    def now(self) -> list[Any]:
+        import psutil
+
+        if time.monotonic() - self._at >= LISTED_FOR_S:
+            with contextlib.suppress(psutil.Error):  # the root has just ended: the last listing stands
+                self._listed, self._at = self.root.children(recursive=True), time.monotonic()
+        return self._listed
+
+
 class DescendantsCpu:
     """CPU seconds (user + system) of a process's descendants while a block runs, and of the whole machine.
 
     The workers are the forkserver's children, and the forkserver is nobody's to reap, so `RUSAGE_CHILDREN` never
     counts them: each descendant is read every `interval` s on a thread (or at each `read` by a caller that polls
     already), and its figure is the last one read before it ended (at most `interval` short). Reading costs the
-    reading process CPU (psutil looks through /proc for the descendants): `cost` is that time, for a caller that
-    reads its own CPU from `resource` to take off. `machine_busy_s` is every core's busy time over the block, the
-    machine's other users included, to tell a run that leaves a core idle from one that another process slowed.
+    reading process CPU: `cost` is that time, for a caller that reads its own CPU from `resource` to take off. The
+    descendants are listed again only every `LISTED_FOR_S` (`Descendants`). `machine_busy_s` is every core's busy time
+    over the block, the machine's other users included, to tell a run that leaves a core idle from one that another
+    process slowed.
     """
 
     def __init__(self, pid: int, interval: float | None = 0.05) -> None:
         import psutil
 
-        self._root, self._interval, self._stop = psutil.Process(pid), interval, threading.Event()
+        self._root, self._interval, self._stop = Descendants(psutil.Process(pid)), interval, threading.Event()
         self.seen: dict[tuple[int, float], float] = {}  # (pid, start time): a pid the system gives out again is another
         self._before: dict[tuple[int, float], float] = {}  # what the descendants alive at the start had used already
         self.cost = 0.0
@@ -104,9 +129,7 @@ class DescendantsCpu:
 
         started = time.thread_time()
         try:
-            if children is None:
-                children = self._root.children(recursive=True)
-            for process in children:
+            for process in self._root.now() if children is None else children:
                 with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
                     times = process.cpu_times()
                     self.seen[(process.pid, process.create_time())] = times.user + times.system
@@ -557,7 +580,7 @@ def rss_run(data_dir: Path, args: list[str], prefix: str = "rss") -> dict[str, A
 
     The command runs as an operator runs it (`python -m ingest`), so its workers carry what the command
     imports, not this script's imports. Sampled every 50 ms from here: the command (the writer) and its
-    whole tree, the forkserver and the workers included.
+    whole tree, the forkserver and the workers included (listed again every `LISTED_FOR_S`, `Descendants`).
     """
     import subprocess
 
@@ -569,11 +592,11 @@ def rss_run(data_dir: Path, args: list[str], prefix: str = "rss") -> dict[str, A
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child,
         DescendantsCpu(child.pid, interval=None) as workers,  # read in this loop, from its listing
     ):
-        writer = psutil.Process(child.pid)
+        tree = Descendants(psutil.Process(child.pid))
         while child.poll() is None:
             try:
-                total = own = writer.memory_info().rss
-                children = writer.children(recursive=True)
+                total = own = tree.root.memory_info().rss
+                children = tree.now()
                 for process in children:
                     with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
                         total += process.memory_info().rss

@@ -9,7 +9,7 @@ import sys
 import textwrap
 import time
 
-from bench.bench import DescendantsCpu, cpu_figures
+from bench.bench import LISTED_FOR_S, DescendantsCpu, cpu_figures
 
 BURN = textwrap.dedent(
     """
@@ -22,7 +22,7 @@ BURN = textwrap.dedent(
         subprocess.run([sys.executable, "-c", sys.argv[2], "child", sys.argv[2]], check=True)
     else:
         burn(0.6)
-        time.sleep(0.3)  # read once more, at the burn's end, before the process ends
+        time.sleep(1.3)  # listed (every LISTED_FOR_S) and read once more after the burn, before the process ends
     """
 )
 
@@ -32,6 +32,21 @@ def test_a_grandchilds_cpu_is_counted_while_it_runs() -> None:
         subprocess.run([sys.executable, "-c", BURN, "parent", BURN], check=True)
     # the grandchild's 0.6 s and the two interpreters' start-up; its parent's figure does not count it again
     assert 0.5 <= cpu.total <= 1.15
+    assert LISTED_FOR_S < 1.3  # the grandchild outlives one listing: the bench's workers outlive many
+
+
+def test_the_descendants_are_listed_again_but_not_at_every_read() -> None:
+    """Listing the descendants walks every process of the machine; a read between listings reads the known ones."""
+    with DescendantsCpu(os.getpid(), interval=0.02) as cpu:
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+        try:
+            cpu.read()
+            assert child.pid not in {pid for pid, _ in cpu.seen}  # the listing is younger than LISTED_FOR_S
+            time.sleep(LISTED_FOR_S + 0.3)
+            assert child.pid in {pid for pid, _ in cpu.seen}  # listed again by the thread, and read
+        finally:
+            child.kill()
+            child.wait()
 
 
 def test_cpu_used_before_the_block_is_not_counted() -> None:
