@@ -187,10 +187,11 @@ def _republished(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article]) -> di
 
 
 def _columns(articles: Sequence[Article], columns: Sequence[str], *, revisions: Sequence[int] = (),
-             story_of: dict[str, str] | None = None, now: datetime | None = None,
-             version: str = "") -> dict[str, list[Any]]:  # fmt: skip
+             story_of: dict[str, str] | None = None, now: datetime | None = None, version: str = "",
+             last_seen: Mapping[str, datetime] | None = None) -> dict[str, list[Any]]:  # fmt: skip
     """The batch's articles as columns for `columns`: fields read straight off the objects (no per-row dict, no
-    deep copy), plus the derived ones (story, revision, first/last seen = fetched, updated now, extractor version)."""
+    deep copy), plus the derived ones (story, revision, first seen = fetched, last seen = the latest fetch of any of
+    the batch's copies (`last_seen`), updated now, extractor version)."""
     n = len(articles)
     out: dict[str, list[Any]] = {}
     for c in columns:
@@ -198,8 +199,10 @@ def _columns(articles: Sequence[Article], columns: Sequence[str], *, revisions: 
             out[c] = [(story_of or {}).get(a.article_id) for a in articles]
         elif c == "revision":
             out[c] = list(revisions)
-        elif c in ("first_seen_at", "last_seen_at"):
+        elif c == "first_seen_at":
             out[c] = [a.fetched_at for a in articles]
+        elif c == "last_seen_at":
+            out[c] = [(last_seen or {}).get(a.article_id, a.fetched_at) for a in articles]
         elif c == "updated_at":
             out[c] = [now] * n
         elif c == "extractor_version":
@@ -227,8 +230,11 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
     changed_articles = [a for a in batch.articles if a.article_id in changed]
     same = [a for a in batch.articles if a.article_id in known and a.article_id not in changed]
 
+    last_seen = _last_seen(batch)
+
     def cols(articles: Sequence[Article], revisions: Sequence[int], columns: Sequence[str]) -> dict[str, list[Any]]:
-        return _columns(articles, columns, revisions=revisions, story_of=story_of, now=now, version=version)
+        return _columns(articles, columns, revisions=revisions, story_of=story_of, now=now, version=version,
+                        last_seen=last_seen)  # fmt: skip
 
     counts["raw.articles"] += insert(con, "raw.articles", cols(fresh, [1] * len(fresh), ARTICLE_COLUMNS))
     changed_revisions = [known[a.article_id][1] + 1 for a in changed_articles]
@@ -260,6 +266,17 @@ def write_articles(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) 
     return written
 
 
+def _last_seen(batch: Batch) -> dict[str, datetime]:
+    """The latest fetch of each of the batch's articles, over every copy of it (`dedupe` kept the first): a copy from
+    a later fetch, in the batch, of an article the batch holds was seen, as its sighting says."""
+    loaded = {a.article_id for a in batch.articles}
+    latest: dict[str, datetime] = {}
+    for article in batch.all_articles:
+        if article.article_id in loaded:
+            latest[article.article_id] = max(latest.get(article.article_id, article.fetched_at), article.fetched_at)
+    return latest
+
+
 def _aliases_and_sightings(con: duckdb.DuckDBPyConnection, batch: Batch, aliases: dict[str, str], now: datetime) -> None:
     by_id = {a.article_id: a for a in batch.articles}
     alias_rows: list[dict[str, object]] = [
@@ -270,8 +287,8 @@ def _aliases_and_sightings(con: duckdb.DuckDBPyConnection, batch: Batch, aliases
                                                              ["url", "article_id", "feed_id", "first_seen_at"],
                                                              "on conflict do nothing")  # fmt: skip
     # a payload loaded before (a replay, a folder ingested again) was counted then: it makes a missing row, counts no more
-    fresh: dict[tuple[str, str], dict[str, object]] = {}
-    again: dict[tuple[str, str], dict[str, object]] = {}
+    fresh: dict[tuple[str, str], dict[str, Any]] = {}
+    again: dict[tuple[str, str], dict[str, Any]] = {}
     for article in batch.all_articles or batch.articles:
         if article.article_id not in by_id:
             continue  # quarantined: not an article (yet)
@@ -279,7 +296,9 @@ def _aliases_and_sightings(con: duckdb.DuckDBPyConnection, batch: Batch, aliases
         seen = again if (article.payload_sha256, article.feed_id) in batch.loaded_before else fresh
         entry = seen.setdefault(key, {"article_id": key[0], "feed_id": key[1], "first_seen_at": article.fetched_at,
                                       "last_seen_at": article.fetched_at, "times_seen": 0})  # fmt: skip
-        entry["times_seen"] = int(entry["times_seen"]) + 1  # type: ignore[call-overload]
+        entry["times_seen"] += 1
+        entry["first_seen_at"] = min(entry["first_seen_at"], article.fetched_at)
+        entry["last_seen_at"] = max(entry["last_seen_at"], article.fetched_at)
     last_seen = "last_seen_at = greatest(raw.sightings.last_seen_at, excluded.last_seen_at)"
     for rows, counted in ((fresh, ", times_seen = raw.sightings.times_seen + excluded.times_seen"), (again, "")):
         batch.rows_written["raw.sightings"] += insert_rows(

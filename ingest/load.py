@@ -146,17 +146,18 @@ def _fetches(con: duckdb.DuckDBPyConnection, batch: Batch, now: datetime) -> Non
 
 
 PAYLOAD_COLUMNS = ["payload_sha256", "feed_id", "url", "received_at", "content_type", "bytes", "parse_status", "parse_error",
-                   "entries"]  # fmt: skip
+                   "entries", "batch_id"]  # fmt: skip
 
 
 def _payloads(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
-    rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256) for p in batch.payloads]
+    rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256, batch_id=batch.batch_id) for p in batch.payloads]
     polled = {(f.sha256, f.feed_id) for f in batch.fetches if f.sha256}  # a poll's body is seen again, whatever it holds
     batch.loaded_before = _loaded_before(con, rows) - polled
     batch.rows_written["raw.payloads"] += insert_rows(
         con, "raw.payloads", rows, PAYLOAD_COLUMNS,
         "on conflict do update set parse_status = excluded.parse_status, parse_error = excluded.parse_error, "
-        "entries = excluded.entries",
+        "entries = excluded.entries, batch_id = case when raw.payloads.batch_id is null "
+        "or raw.payloads.parse_status = 'rejected' then excluded.batch_id else raw.payloads.batch_id end",
     )  # fmt: skip
 
 

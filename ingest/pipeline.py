@@ -14,7 +14,7 @@ import itertools
 import logging
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from expectations.runner import preparing
 from ingest import landing, polling
@@ -144,8 +145,9 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     if replace:
         _replay_choice(settings, out)
     everything = dedupe(out)
+    origins = _origins(settings, out.payloads) if met is not None else {}
     if met is not None:
-        met.leave_out(out)
+        met.leave_out(out, origins)
     batch_id = batch_id or new_batch_id(source)
     runs: list[ValidationRun] = []
     try:
@@ -191,8 +193,9 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     )  # fmt: skip
     with open_writer(settings) as con:  # the commit checkpoints, under a cap: the close would checkpoint without
         loaded = load_batch(con, batch, memory_limit=settings.warehouse_memory_limit, vacuum=vacuum)
-    if met is not None:
-        met.add([a for a in good if a.article_id in batch.written])
+    if met is not None:  # a payload no batch had loaded (listed by a rejected one) is this one's from now on
+        met.add([a for a in good if a.article_id in batch.written],
+                {(p.sha256, p.feed_id): origins.get((p.sha256, p.feed_id), batch.batch_id) for p in out.payloads})  # fmt: skip
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
 
@@ -256,18 +259,25 @@ def load_in_batches(settings: Settings, feeds: Sequence[Feed], fetches: Iterable
     return total
 
 
+Origins = Mapping[tuple[str, str], str]  # (payload sha, feed id) -> the batch that first loaded it (`raw.payloads.batch_id`)
+
+
 class Met:
     """What a replay has made of each article so far: the version its batches left current, whatever feed it came
-    from (8 bytes of the id, sorted, beside the `stored_key` of the id and content). A later copy of that version, in
-    any feed, is a sighting only: the workers leave it out when they know of it as they start (they run ahead of the
+    from (8 bytes of the id, sorted, beside the `stored_key` of the id and content), and the batch that first loaded
+    the copy it came from (8 bytes of `raw.payloads.batch_id`, 0 when unknown). A later copy of that version, in any
+    feed, is a sighting only: the workers leave it out when they know of it as they start (they run ahead of the
     loads), the writer in any case (`leave_out`), and the load does not rewrite it (`ingest.articles.sightings_only`).
     A feed's snapshots repeat most of what the one before held, so a replay would otherwise extract, check and write
     each article once for every snapshot it was in, and a copy in a second feed would take the first one's place.
-    Only the current version counts: a feed that went back to an earlier one is met with a revision, as it was."""
+    Only the current version counts: a feed that went back to an earlier one is met with a revision, as it was. But
+    for a copy the batch of the current one's held too: that batch kept its first copy of the article and dropped the
+    others (`dedupe`), so the replay drops it again wherever it cuts its own batches."""
 
     def __init__(self) -> None:
         self.ids = np.empty(0, dtype=np.uint64)  # sorted
         self.current = np.empty(0, dtype=np.uint64)  # beside each id: `stored_key` of its current version
+        self.batches = np.empty(0, dtype=np.uint64)  # beside each id: the key of its copy's first batch (0: unknown)
         self._sorted: np.ndarray | None = None  # `current` sorted, for the workers; made again after a change
 
     @staticmethod
@@ -291,12 +301,16 @@ class Met:
             self._sorted = np.sort(self.current)
         return {job.feed.id: self._sorted for job in jobs}
 
-    def leave_out(self, processed: Processed) -> None:
-        """Marks the batch's articles (one an id: after `dedupe`) whose copy is the version the run left current as
-        left out (`Processed.unextracted`), and only those (the writer extracts any other the workers left out)."""
+    def leave_out(self, processed: Processed, origins: Origins) -> None:
+        """Marks the batch's articles (one an id: after `dedupe`) whose copy is the version the run left current, or
+        comes from the batch that version's copy came from (`origins`), as left out (`Processed.unextracted`), and
+        only those (the writer extracts any other the workers left out)."""
         _, at, found = self._find(processed.articles)
         met = np.zeros(len(found), dtype=bool)
-        met[found] = self.current[at[found]] == self._versions(processed.articles)[found]
+        batches = self._batches(processed.articles, origins)
+        met[found] = (self.current[at[found]] == self._versions(processed.articles)[found]) | (
+            (self.batches[at[found]] == batches[found]) & (batches[found] != 0)
+        )
         for article, left_out in zip(processed.articles, met, strict=True):
             if left_out:
                 processed.unextracted.add(article.article_id)
@@ -305,20 +319,40 @@ class Met:
             else:  # the workers were told as they started, two loads ago: since then the run made another current
                 processed.unextracted.discard(article.article_id)
 
-    def add(self, articles: Sequence[Article]) -> None:
+    def add(self, articles: Sequence[Article], origins: Origins) -> None:
         """The articles a batch wrote (`Batch.written`): their versions are now current."""
         articles = list({a.article_id: a for a in articles}.values())  # one version an id, or `ids` would hold it twice
         keys, at, found = self._find(articles)
-        versions = self._versions(articles)
+        versions, batches = self._versions(articles), self._batches(articles, origins)
         self.current[at[found]] = versions[found]
+        self.batches[at[found]] = batches[found]
         order = np.argsort(keys[~found])  # new ids, inserted in order: a sorted merge, not a sort
         self.ids = np.insert(self.ids, at[~found][order], keys[~found][order])
         self.current = np.insert(self.current, at[~found][order], versions[~found][order])
+        self.batches = np.insert(self.batches, at[~found][order], batches[~found][order])
         self._sorted = None
 
     @staticmethod
     def _versions(articles: Sequence[Article]) -> np.ndarray:
         return np.array([stored_key(a.article_id, a.content_hash) for a in articles], dtype=np.uint64)
+
+    @classmethod
+    def _batches(cls, articles: Sequence[Article], origins: Origins) -> np.ndarray:
+        keys = {batch: cls._id_key(batch) for batch in set(origins.values())}
+        return np.array([keys.get(origins.get((a.payload_sha256, a.feed_id), ""), 0) for a in articles], dtype=np.uint64)
+
+
+def _origins(settings: Settings, payloads: Sequence[PayloadRecord]) -> dict[tuple[str, str], str]:
+    """The batch that first loaded each of the payloads (`raw.payloads.batch_id`; not one a gate rejected)."""
+    if not payloads or not settings.warehouse.exists():
+        return {}
+    with open_lookup(settings) as con:
+        listed = pa.table({"payload_sha256": [p.sha256 for p in payloads], "feed_id": [p.feed_id for p in payloads]})
+        con.register("_listed", listed)
+        rows = con.execute("select payload_sha256, feed_id, batch_id from raw.payloads join _listed "
+                           "using (payload_sha256, feed_id) where batch_id is not null "
+                           "and parse_status is distinct from 'rejected'").fetchall()  # fmt: skip
+    return {(sha, feed_id): batch_id for sha, feed_id, batch_id in rows}
 
 
 def _chunks(settings: Settings, fetches: Iterable[FetchResult], limit: int) -> Iterator[list[FetchResult]]:
@@ -404,8 +438,8 @@ def record_rejected_batch(settings: Settings, batch_id: str, source: str, runs: 
                           payloads: Sequence[PayloadRecord]) -> None:  # fmt: skip
     """A batch that failed a structural gate loads nothing, but its validation runs are history, and its
     payloads are listed (status `rejected`) so that `defnews replay` finds them after the fix."""
-    rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256, parse_status="rejected", parse_error=reason[:500])
-            for p in payloads]  # fmt: skip
+    rows = [dict(dataclasses.asdict(p), payload_sha256=p.sha256, parse_status="rejected", parse_error=reason[:500],
+                 batch_id=batch_id) for p in payloads]  # fmt: skip
     with open_writer(settings) as con:
         record_validation_runs(con, batch_id, runs)
         insert_rows(con, "raw.payloads", rows, PAYLOAD_COLUMNS, "on conflict do nothing")

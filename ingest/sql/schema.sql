@@ -81,6 +81,9 @@ create table if not exists raw.payloads (
     entries integer,
     primary key (payload_sha256, feed_id)
 );
+-- The batch that loaded it first (one a gate rejected, until one loads it): a replay, cutting its batches otherwise, drops
+-- again a copy that batch dropped as a later copy of an article it held (`ingest.pipeline.Met`).
+alter table raw.payloads add column if not exists batch_id varchar;
 
 create table if not exists raw.articles (
     article_id varchar primary key,

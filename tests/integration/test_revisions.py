@@ -375,3 +375,41 @@ def test_a_polled_body_counts_its_sightings_even_when_the_feed_served_it_before(
     _load(site, _landed(site, "one", a, 0), _landed(site, "one", b, 1), _landed(site, "one", a, 2), polled=True)
     seen = "select url, times_seen from raw.sightings join raw.articles using (article_id) order by url"
     assert _sql(site, seen) == [("https://one.example/x", 3), ("https://one.example/y", 1)]
+
+
+def test_a_replay_cut_finer_than_the_first_load_drops_the_copies_that_load_dropped(
+    site: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wire = "https://wire.example/x"
+    first = _landed(site, "one", _rss(item(wire, "Wire story", "Poland buys tanks. " * 10)), 0)
+    other = _landed(site, "two", _rss(item(wire, "Wire story", "Japan launches a frigate. " * 10)), 1)
+    batch = process_and_load(site, TWO, [first, other], record_fetches=False)  # one batch: its first copy wins
+    assert batch.articles_duplicate == 1
+    assert _sql(site, "select distinct batch_id from raw.payloads") == [(batch.batch_id,)]
+    before = _state(site)
+    assert [row[2] for row in before["articles"]] == [1]
+    assert before["articles"][0][6] == T0 + timedelta(hours=1)  # last seen: the dropped copy was seen all the same
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)  # a batch each: feed two's copy meets the article loaded
+    replay(site)  # from the same first-load batch as the current version: dropped again, not a revision
+    assert _state(site) == before
+    assert _sql(site, "select distinct batch_id from raw.payloads") == [(batch.batch_id,)]  # a replay keeps the first
+    replay(site)
+    assert _state(site) == before
+
+
+def test_a_payload_keeps_the_batch_that_first_loaded_it(site: Settings) -> None:
+    body = _landed(site, "one", _rss(item("https://one.example/x", "Story X")), 0)
+    _rejected(site, body)  # listed by a batch a gate rejected, which loaded nothing
+    assert _sql(site, "select batch_id, parse_status from raw.payloads") == [("rejected-10", "rejected")]
+    process_and_load(site, TWO, [body], record_fetches=False, batch_id="loaded")  # the batch that loads it
+    process_and_load(site, TWO, [body], record_fetches=False, batch_id="again")  # the same body again: loaded before
+    assert _sql(site, "select batch_id, parse_status from raw.payloads") == [("loaded", "ok")]
+
+
+def test_an_article_seen_twice_in_one_batch_was_last_seen_at_the_later_fetch(site: Settings) -> None:
+    story = _rss(item("https://one.example/x", "Story X"))
+    later = _landed(site, "one", story + b"\n", 2)  # another body of the same feed, the same entry, fetched later
+    process_and_load(site, TWO, [_landed(site, "one", story, 1), later], record_fetches=False)
+    hour = timedelta(hours=1)
+    assert _sql(site, "select first_seen_at, last_seen_at from raw.articles") == [(T0 + hour, T0 + 2 * hour)]
+    assert _sql(site, "select first_seen_at, last_seen_at, times_seen from raw.sightings") == [(T0 + hour, T0 + 2 * hour, 2)]
