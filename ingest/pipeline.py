@@ -194,8 +194,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
     with open_writer(settings) as con:  # the commit checkpoints, under a cap: the close would checkpoint without
         loaded = load_batch(con, batch, memory_limit=settings.warehouse_memory_limit, vacuum=vacuum)
     if met is not None:  # a payload no batch had loaded (listed by a rejected one) is this one's from now on
-        met.add([a for a in good if a.article_id in batch.written],
-                {(p.sha256, p.feed_id): origins.get((p.sha256, p.feed_id), batch.batch_id) for p in out.payloads})  # fmt: skip
+        met.add(out.articles, {(p.sha256, p.feed_id): origins.get((p.sha256, p.feed_id), batch.batch_id)
+                               for p in out.payloads}, batch.written)  # fmt: skip
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
 
@@ -264,20 +264,21 @@ Origins = Mapping[tuple[str, str], str]  # (payload sha, feed id) -> the batch t
 
 class Met:
     """What a replay has made of each article so far: the version its batches left current, whatever feed it came
-    from (8 bytes of the id, sorted, beside the `stored_key` of the id and content), and the batch that first loaded
-    the copy it came from (8 bytes of `raw.payloads.batch_id`, 0 when unknown). A later copy of that version, in any
-    feed, is a sighting only: the workers leave it out when they know of it as they start (they run ahead of the
-    loads), the writer in any case (`leave_out`), and the load does not rewrite it (`ingest.articles.sightings_only`).
-    A feed's snapshots repeat most of what the one before held, so a replay would otherwise extract, check and write
-    each article once for every snapshot it was in, and a copy in a second feed would take the first one's place.
-    Only the current version counts: a feed that went back to an earlier one is met with a revision, as it was. But
-    for a copy the batch of the current one's held too: that batch kept its first copy of the article and dropped the
-    others (`dedupe`), so the replay drops it again wherever it cuts its own batches."""
+    from (8 bytes of the id, sorted, beside the `stored_key` of the id and content; 0 while it has written none), and
+    the batch that first loaded the last copy of it the replay met (8 bytes of `raw.payloads.batch_id`, 0 when
+    unknown). A later copy of that version, in any feed, is a sighting only: the workers leave it out when they know
+    of it as they start (they run ahead of the loads), the writer in any case (`leave_out`), and the load does not
+    rewrite it (`ingest.articles.sightings_only`). A feed's snapshots repeat most of what the one before held, so a
+    replay would otherwise extract, check and write each article once for every snapshot it was in, and a copy in a
+    second feed would take the first one's place. Only the current version counts: a feed that went back to an
+    earlier one is met with a revision, as it was. But for a copy from the batch the last one met came from: that
+    batch kept its first copy of the article and dropped the others (`dedupe`), whatever their text, so the replay
+    drops them again wherever it cuts its own batches (it meets a batch's payloads in the order that batch did)."""
 
     def __init__(self) -> None:
         self.ids = np.empty(0, dtype=np.uint64)  # sorted
-        self.current = np.empty(0, dtype=np.uint64)  # beside each id: `stored_key` of its current version
-        self.batches = np.empty(0, dtype=np.uint64)  # beside each id: the key of its copy's first batch (0: unknown)
+        self.current = np.empty(0, dtype=np.uint64)  # beside each id: `stored_key` of its current version (0: none)
+        self.batches = np.empty(0, dtype=np.uint64)  # beside each id: the key of its last copy's first batch (0: unknown)
         self._sorted: np.ndarray | None = None  # `current` sorted, for the workers; made again after a change
 
     @staticmethod
@@ -295,16 +296,16 @@ class Met:
 
     def for_feeds(self, jobs: Sequence[PayloadJob]) -> dict[str, np.ndarray]:
         """What the workers are told is stored, for each of the jobs' feeds: every current version (one array)."""
-        if not len(self.current):
-            return {}
         if self._sorted is None:
-            self._sorted = np.sort(self.current)
+            self._sorted = np.sort(self.current[self.current != 0])
+        if not len(self._sorted):
+            return {}
         return {job.feed.id: self._sorted for job in jobs}
 
     def leave_out(self, processed: Processed, origins: Origins) -> None:
         """Marks the batch's articles (one an id: after `dedupe`) whose copy is the version the run left current, or
-        comes from the batch that version's copy came from (`origins`), as left out (`Processed.unextracted`), and
-        only those (the writer extracts any other the workers left out)."""
+        comes from the batch the last copy met came from (`origins`), as left out (`Processed.unextracted`), and only
+        those (the writer extracts any other the workers left out)."""
         _, at, found = self._find(processed.articles)
         met = np.zeros(len(found), dtype=bool)
         batches = self._batches(processed.articles, origins)
@@ -319,16 +320,18 @@ class Met:
             else:  # the workers were told as they started, two loads ago: since then the run made another current
                 processed.unextracted.discard(article.article_id)
 
-    def add(self, articles: Sequence[Article], origins: Origins) -> None:
-        """The articles a batch wrote (`Batch.written`): their versions are now current."""
-        articles = list({a.article_id: a for a in articles}.values())  # one version an id, or `ids` would hold it twice
+    def add(self, articles: Sequence[Article], origins: Origins, written: AbstractSet[str] | None = None) -> None:
+        """A batch's articles (one copy an id: after `dedupe`), met: their copies' batches are the last met; the
+        versions of those it wrote (`Batch.written`; by default all) are now current."""
+        articles = list({a.article_id: a for a in articles}.values())  # one copy an id, or `ids` would hold it twice
         keys, at, found = self._find(articles)
         versions, batches = self._versions(articles), self._batches(articles, origins)
-        self.current[at[found]] = versions[found]
+        wrote = np.array([written is None or a.article_id in written for a in articles], dtype=bool)
+        self.current[at[found & wrote]] = versions[found & wrote]
         self.batches[at[found]] = batches[found]
         order = np.argsort(keys[~found])  # new ids, inserted in order: a sorted merge, not a sort
         self.ids = np.insert(self.ids, at[~found][order], keys[~found][order])
-        self.current = np.insert(self.current, at[~found][order], versions[~found][order])
+        self.current = np.insert(self.current, at[~found][order], np.where(wrote, versions, 0)[~found][order])
         self.batches = np.insert(self.batches, at[~found][order], batches[~found][order])
         self._sorted = None
 

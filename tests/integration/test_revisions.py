@@ -413,3 +413,19 @@ def test_an_article_seen_twice_in_one_batch_was_last_seen_at_the_later_fetch(sit
     hour = timedelta(hours=1)
     assert _sql(site, "select first_seen_at, last_seen_at from raw.articles") == [(T0 + hour, T0 + 2 * hour)]
     assert _sql(site, "select first_seen_at, last_seen_at, times_seen from raw.sightings") == [(T0 + hour, T0 + 2 * hour, 2)]
+
+
+def test_a_replay_drops_a_copy_its_batch_dropped_behind_an_unchanged_one(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    wire = "https://wire.example/x"
+    tanks, frigate = "Poland buys tanks. " * 10, "Japan launches a frigate. " * 10
+    process_and_load(site, TWO, [_landed(site, "one", _rss(item(wire, "Wire story", tanks)), 0)], record_fetches=False)
+    seen_again = _landed(site, "one", _rss(item(wire, "Wire story", tanks)) + b"\n", 1)  # unchanged: a sighting
+    other = _landed(site, "two", _rss(item(wire, "Wire story", frigate)), 2)  # dropped behind it, not a revision
+    process_and_load(site, TWO, [seen_again, other], record_fetches=False)
+    before = _state(site)
+    assert [row[2] for row in before["articles"]] == [1]
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
+    replay(site)
+    assert _state(site) == before
+    replay(site)
+    assert _state(site) == before

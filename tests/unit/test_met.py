@@ -75,3 +75,17 @@ def test_a_copy_from_the_batch_the_current_version_came_from_is_left_out_whateve
     assert _left_out(met, other) == set()  # a batch not known (loaded before batches were kept): a revision
     met.add([first], {})  # the current version's batch not known: nothing is taken for it
     assert _left_out(met, other, origins={("q", "two"): ""}) == set()
+
+
+def test_a_copy_met_but_not_written_takes_its_batchs_place_and_makes_nothing_current() -> None:
+    """A batch that loaded an unchanged copy first dropped a changed one behind it: so does the replay."""
+    met = Met()
+    seen, behind = _copy("a", "v1"), dataclasses.replace(_copy("a", "v2", "two"), payload_sha256="q")
+    origins = {("p", "one"): "batch-2", ("q", "two"): "batch-2"}
+    met.add([seen], origins, written=set())  # a sighting only: met, not written
+    assert met.for_feeds([PayloadJob("p", Feed(id="one", url="u", publisher="One"), NOW, None, None)]) == {}
+    assert _left_out(met, behind, origins=origins) == {"a"}
+    assert _left_out(met, _copy("a", "v1")) == set()  # no version of a is current: a copy of v1 from elsewhere is news
+    met.add([_copy("a", "v1")], {}, written={"a"})
+    assert _left_out(met, _copy("a", "v1", "two")) == {"a"}
+    assert _left_out(met, behind, origins=origins) == set()  # the last copy met came from no known batch
