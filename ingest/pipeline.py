@@ -142,6 +142,8 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         jobs = payload_jobs(settings, feeds, [*fetches, *recovered])
         processed = process_landed(settings.landing_dir, jobs, workers=settings.workers, stored=_stored(settings, jobs, replace))
     out = processed
+    # a replay's last copy of each article, in the order the payloads came (`Met.add`), before one is put first
+    last_copies = list({a.article_id: a for a in out.articles}.values()) if met is not None else []
     if replace:
         _replay_choice(settings, out)
     everything = dedupe(out)
@@ -195,7 +197,7 @@ def process_and_load(settings: Settings, feeds: Sequence[Feed], fetches: Sequenc
         loaded = load_batch(con, batch, memory_limit=settings.warehouse_memory_limit, vacuum=vacuum)
     if met is not None:  # a payload no batch had loaded (listed by a rejected one) is this one's from now on
         met.add(out.articles, {(p.sha256, p.feed_id): origins.get((p.sha256, p.feed_id), batch.batch_id)
-                               for p in out.payloads}, batch.written)  # fmt: skip
+                               for p in out.payloads}, batch.written, last=last_copies)  # fmt: skip
     landing.clear_pending(settings.landing_dir, [(f.sha256, f.feed_id) for f in [*fetches, *recovered] if f.sha256])
     return loaded
 
@@ -271,9 +273,12 @@ class Met:
     rewrite it (`ingest.articles.sightings_only`). A feed's snapshots repeat most of what the one before held, so a
     replay would otherwise extract, check and write each article once for every snapshot it was in, and a copy in a
     second feed would take the first one's place. Only the current version counts: a feed that went back to an
-    earlier one is met with a revision, as it was. But for a copy from the batch the last one met came from: that
-    batch kept its first copy of the article and dropped the others (`dedupe`), whatever their text, so the replay
-    drops them again wherever it cuts its own batches (it meets a batch's payloads in the order that batch did)."""
+    earlier one is met with a revision, as it was. But for a copy from the batch the last one met came from, once the
+    run has written the article: that batch kept its first copy of the article and dropped the others (`dedupe`),
+    whatever their text, so the replay drops them again wherever it cuts its own batches. Before the run has written
+    it, the copies met are those fetched before its current revision was first seen, sightings only whatever their
+    batch (`ingest.articles.earlier_copies`): a polled batch keeps its copies in the catalog's order, not the order
+    they were fetched in, so one of them may be the copy that batch dropped, met before the one it kept."""
 
     def __init__(self) -> None:
         self.ids = np.empty(0, dtype=np.uint64)  # sorted
@@ -304,13 +309,13 @@ class Met:
 
     def leave_out(self, processed: Processed, origins: Origins) -> None:
         """Marks the batch's articles (one an id: after `dedupe`) whose copy is the version the run left current, or
-        comes from the batch the last copy met came from (`origins`), as left out (`Processed.unextracted`), and only
-        those (the writer extracts any other the workers left out)."""
+        comes from the batch the last copy met came from (`origins`) once the run has written the article, as left out
+        (`Processed.unextracted`), and only those (the writer extracts any other the workers left out)."""
         _, at, found = self._find(processed.articles)
         met = np.zeros(len(found), dtype=bool)
-        batches = self._batches(processed.articles, origins)
-        met[found] = (self.current[at[found]] == self._versions(processed.articles)[found]) | (
-            (self.batches[at[found]] == batches[found]) & (batches[found] != 0)
+        batches, current = self._batches(processed.articles, origins), self.current[at[found]]
+        met[found] = (current == self._versions(processed.articles)[found]) | (
+            (self.batches[at[found]] == batches[found]) & (batches[found] != 0) & (current != 0)
         )
         for article, left_out in zip(processed.articles, met, strict=True):
             if left_out:
@@ -320,12 +325,16 @@ class Met:
             else:  # the workers were told as they started, two loads ago: since then the run made another current
                 processed.unextracted.discard(article.article_id)
 
-    def add(self, articles: Sequence[Article], origins: Origins, written: AbstractSet[str] | None = None) -> None:
-        """A batch's articles (one copy an id: after `dedupe`), met: their copies' batches are the last met; the
-        versions of those it wrote (`Batch.written`; by default all) are now current."""
+    def add(self, articles: Sequence[Article], origins: Origins, written: AbstractSet[str] | None = None, *,
+            last: Sequence[Article] = ()) -> None:  # fmt: skip
+        """A batch's articles (one copy an id: after `dedupe`), met: the versions of those it wrote (`Batch.written`;
+        by default all) are now current, and the batch of each one's last copy in it (`last`, by default the copy
+        given) is the last met."""
         articles = list({a.article_id: a for a in articles}.values())  # one copy an id, or `ids` would hold it twice
         keys, at, found = self._find(articles)
-        versions, batches = self._versions(articles), self._batches(articles, origins)
+        lasts = {a.article_id: a for a in last}
+        versions = self._versions(articles)
+        batches = self._batches([lasts.get(a.article_id, a) for a in articles], origins)
         wrote = np.array([written is None or a.article_id in written for a in articles], dtype=bool)
         self.current[at[found & wrote]] = versions[found & wrote]
         self.batches[at[found]] = batches[found]

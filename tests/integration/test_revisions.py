@@ -429,3 +429,35 @@ def test_a_replay_drops_a_copy_its_batch_dropped_behind_an_unchanged_one(site: S
     assert _state(site) == before
     replay(site)
     assert _state(site) == before
+
+
+def test_a_replay_cut_after_two_copies_takes_the_batch_of_the_later(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    wire = "https://wire.example/x"
+    tanks, frigate = "Poland buys tanks. " * 10, "Japan launches a frigate. " * 10
+    first = _landed(site, "one", _rss(item(wire, "Wire story", tanks)), 0)
+    process_and_load(site, TWO, [first], record_fetches=False)
+    seen_again = _landed(site, "one", _rss(item(wire, "Wire story", tanks)) + b"\n", 1)
+    other = _landed(site, "two", _rss(item(wire, "Wire story", frigate)), 2)  # dropped behind the unchanged copy
+    process_and_load(site, TWO, [seen_again, other], record_fetches=False)
+    before = _state(site)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", first.size + seen_again.size)  # the first two in one replay batch
+    stats = replay(site)
+    assert stats.batches == 2
+    assert _state(site) == before
+
+
+def test_a_replay_rewrites_the_copy_a_polled_batch_kept_behind_one_fetched_earlier(
+    site: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wire = "https://wire.example/x"
+    kept = _landed(site, "one", _rss(item(wire, "Wire story", "Poland buys tanks. " * 10)), 2)
+    earlier = _landed(site, "two", _rss(item(wire, "Wire story", "Japan launches a frigate. " * 10)), 1)
+    process_and_load(site, TWO, [kept, earlier], record_fetches=False)  # the catalog's order: feed one's copy is kept
+    before = _state(site)
+    assert before["texts"][0][1].startswith("Poland")
+    con = duckdb.connect(str(site.warehouse))  # as if they were stale (an older gazetteer): a replay makes them again
+    con.execute("delete from raw.mentions")
+    con.close()
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
+    replay(site)  # feed two's copy first, fetched before the article's revision: a sighting; then the copy kept
+    assert _state(site) == before

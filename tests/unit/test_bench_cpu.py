@@ -31,8 +31,7 @@ def test_a_grandchilds_cpu_is_counted_while_it_runs() -> None:
     with DescendantsCpu(os.getpid(), interval=0.02) as cpu:
         subprocess.run([sys.executable, "-c", BURN, "parent", BURN], check=True)
     # the grandchild's 0.6 s and the two interpreters' start-up; its parent's figure does not count it again
-    assert 0.5 <= cpu.total <= 1.15
-    assert LISTED_FOR_S < 1.3  # the grandchild outlives one listing: the bench's workers outlive many
+    assert 0.5 <= cpu.total <= 1.15  # it outlived a listing (LISTED_FOR_S): the bench's workers outlive many
 
 
 def test_the_descendants_are_listed_again_but_not_at_every_read() -> None:

@@ -77,15 +77,26 @@ def test_a_copy_from_the_batch_the_current_version_came_from_is_left_out_whateve
     assert _left_out(met, other, origins={("q", "two"): ""}) == set()
 
 
-def test_a_copy_met_but_not_written_takes_its_batchs_place_and_makes_nothing_current() -> None:
-    """A batch that loaded an unchanged copy first dropped a changed one behind it: so does the replay."""
+def test_a_copy_met_but_not_written_takes_its_batchs_place_once_a_version_is_current() -> None:
+    """A batch that loaded an unchanged copy first dropped a changed one behind it: so does the replay. Before the run
+    has written the article, a copy met is one fetched before its current revision: it may be the copy a polled batch
+    dropped (met first, fetched first), so the batch's next copy is not left out for it."""
     met = Met()
     seen, behind = _copy("a", "v1"), dataclasses.replace(_copy("a", "v2", "two"), payload_sha256="q")
     origins = {("p", "one"): "batch-2", ("q", "two"): "batch-2"}
-    met.add([seen], origins, written=set())  # a sighting only: met, not written
+    met.add([seen], origins, written=set())  # an earlier copy, a sighting only: met, not written
     assert met.for_feeds([PayloadJob("p", Feed(id="one", url="u", publisher="One"), NOW, None, None)]) == {}
+    assert _left_out(met, behind, origins=origins) == set()
+    met.add([_copy("a", "v1")], {("p", "one"): "batch-1"}, written={"a"})  # written: v1 current, from batch-1
+    met.add([seen], origins, written=set())  # v1 again, from batch-2: a sighting, the last copy met
     assert _left_out(met, behind, origins=origins) == {"a"}
-    assert _left_out(met, _copy("a", "v1")) == set()  # no version of a is current: a copy of v1 from elsewhere is news
-    met.add([_copy("a", "v1")], {}, written={"a"})
-    assert _left_out(met, _copy("a", "v1", "two")) == {"a"}
-    assert _left_out(met, behind, origins=origins) == set()  # the last copy met came from no known batch
+    assert _left_out(met, behind) == set()  # from no known batch: a revision
+
+
+def test_the_batch_met_last_is_that_of_the_last_copy_in_the_batch_not_of_the_one_kept() -> None:
+    met = Met()
+    kept, again = _copy("a", "v1"), dataclasses.replace(_copy("a", "v1"), payload_sha256="r")
+    behind = dataclasses.replace(_copy("a", "v2", "two"), payload_sha256="q")
+    origins = {("p", "one"): "batch-1", ("r", "one"): "batch-2", ("q", "two"): "batch-2"}
+    met.add([kept], origins, written={"a"}, last=[again])  # the replay batch held both; `dedupe` kept the first
+    assert _left_out(met, behind, origins=origins) == {"a"}
