@@ -299,7 +299,9 @@ def _aliases_and_sightings(con: duckdb.DuckDBPyConnection, batch: Batch, aliases
         entry["times_seen"] += 1
         entry["first_seen_at"] = min(entry["first_seen_at"], article.fetched_at)
         entry["last_seen_at"] = max(entry["last_seen_at"], article.fetched_at)
-    last_seen = "last_seen_at = greatest(raw.sightings.last_seen_at, excluded.last_seen_at)"
+    # the first and last sighting, whatever order the bodies are loaded in (one landed earlier, recovered later)
+    last_seen = ("first_seen_at = least(raw.sightings.first_seen_at, excluded.first_seen_at), "
+                 "last_seen_at = greatest(raw.sightings.last_seen_at, excluded.last_seen_at)")  # fmt: skip
     for rows, counted in ((fresh, ", times_seen = raw.sightings.times_seen + excluded.times_seen"), (again, "")):
         batch.rows_written["raw.sightings"] += insert_rows(
             con, "raw.sightings", list(rows.values()), ["article_id", "feed_id", "first_seen_at", "last_seen_at", "times_seen"],

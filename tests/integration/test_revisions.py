@@ -413,6 +413,9 @@ def test_an_article_seen_twice_in_one_batch_was_last_seen_at_the_later_fetch(sit
     hour = timedelta(hours=1)
     assert _sql(site, "select first_seen_at, last_seen_at from raw.articles") == [(T0 + hour, T0 + 2 * hour)]
     assert _sql(site, "select first_seen_at, last_seen_at, times_seen from raw.sightings") == [(T0 + hour, T0 + 2 * hour, 2)]
+    landed_before = _landed(site, "one", story + b"\n\n", 0)  # fetched before both, loaded after (a recovered body)
+    process_and_load(site, TWO, [landed_before], record_fetches=False)
+    assert _sql(site, "select first_seen_at, last_seen_at, times_seen from raw.sightings") == [(T0, T0 + 2 * hour, 3)]
 
 
 def test_a_replay_drops_a_copy_its_batch_dropped_behind_an_unchanged_one(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,11 @@ import subprocess
 import sys
 import textwrap
 import time
+from types import SimpleNamespace
 
+import pytest
+
+import bench.bench
 from bench.bench import LISTED_FOR_S, DescendantsCpu, cpu_figures
 
 BURN = textwrap.dedent(
@@ -34,15 +38,20 @@ def test_a_grandchilds_cpu_is_counted_while_it_runs() -> None:
     assert 0.5 <= cpu.total <= 1.15  # it outlived a listing (LISTED_FOR_S): the bench's workers outlive many
 
 
-def test_the_descendants_are_listed_again_but_not_at_every_read() -> None:
+def test_the_descendants_are_listed_again_but_not_at_every_read(monkeypatch: pytest.MonkeyPatch) -> None:
     """Listing the descendants walks every process of the machine; a read between listings reads the known ones."""
-    with DescendantsCpu(os.getpid(), interval=0.02) as cpu:
+    now = [1000.0]  # the bench's monotonic clock, moved by hand
+    clock = SimpleNamespace(monotonic=lambda: now[0], thread_time=time.thread_time)
+    monkeypatch.setattr(bench.bench, "time", clock)
+    with DescendantsCpu(os.getpid(), interval=None) as cpu:  # read when told, not on a thread
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
         try:
+            now[0] += LISTED_FOR_S * 0.9
             cpu.read()
             assert child.pid not in {pid for pid, _ in cpu.seen}  # the listing is younger than LISTED_FOR_S
-            time.sleep(LISTED_FOR_S + 0.3)
-            assert child.pid in {pid for pid, _ in cpu.seen}  # listed again by the thread, and read
+            now[0] += LISTED_FOR_S * 0.1
+            cpu.read()
+            assert child.pid in {pid for pid, _ in cpu.seen}  # listed again, and read
         finally:
             child.kill()
             child.wait()
