@@ -260,6 +260,22 @@ def _landed(settings: Settings, feed_id: str, body: bytes, hours: int) -> FetchR
                        outcome="ok", sha256=sha, size=len(body), status_code=200)  # fmt: skip
 
 
+TANKS, FRIGATE = "Poland buys tanks. " * 10, "Japan launches a frigate. " * 10
+
+
+def _wire(settings: Settings, feed_id: str, text: str, hours: int, tail: bytes = b"") -> FetchResult:
+    """A copy of one wire story (one URL, one title) with `text`, landed from `feed_id` `hours` after T0; `tail` makes
+    another body of the same entry."""
+    return _landed(settings, feed_id, _rss(item("https://wire.example/x", "Wire story", text)) + tail, hours)
+
+
+def _stale_mentions(settings: Settings) -> None:
+    """The stored mentions deleted, as if an older gazetteer had made them: a replay makes them again."""
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("delete from raw.mentions")
+    con.close()
+
+
 def _load(settings: Settings, *fetches: FetchResult, polled: bool = False) -> None:
     for fetch in fetches:  # one batch each, in order
         process_and_load(settings, TWO, [fetch], record_fetches=polled)
@@ -332,9 +348,7 @@ def test_a_replay_batch_holding_two_versions_rewrites_the_current_one(site: Sett
     _load(site, first, then)
     mentions = "select entity_id, start_offset from raw.mentions order by all"
     made = _sql(site, mentions)
-    con = duckdb.connect(str(site.warehouse))  # as if they were stale (an older gazetteer): a replay makes them again
-    con.execute("delete from raw.mentions")
-    con.close()
+    _stale_mentions(site)
     stats = replay(site)  # one batch: the earlier version comes first, and is not the copy loaded
     assert stats.batches == 1 and _sql(site, mentions) == made
     assert _sql(site, "select revision, text like 'Japan%' from raw.articles join raw.article_texts using (article_id)") == [
@@ -349,9 +363,7 @@ def test_a_replay_rewrites_an_article_whose_earlier_copy_was_quarantined(site: S
     x = "select count(*) from raw.mentions join raw.articles using (article_id) where url like '%/x'"
     made = _sql(site, x)
     assert made[0][0] > 0 and _sql(site, "select count(*) from raw.quarantine") != [(0,)]
-    con = duckdb.connect(str(site.warehouse))  # as if they were stale (an older gazetteer): a replay makes them again
-    con.execute("delete from raw.mentions")
-    con.close()
+    _stale_mentions(site)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
     replay(site)  # the quarantined copy, met first, is quarantined again, and is not taken for the article loaded
     assert _sql(site, x) == made
@@ -380,9 +392,7 @@ def test_a_polled_body_counts_its_sightings_even_when_the_feed_served_it_before(
 def test_a_replay_cut_finer_than_the_first_load_drops_the_copies_that_load_dropped(
     site: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    wire = "https://wire.example/x"
-    first = _landed(site, "one", _rss(item(wire, "Wire story", "Poland buys tanks. " * 10)), 0)
-    other = _landed(site, "two", _rss(item(wire, "Wire story", "Japan launches a frigate. " * 10)), 1)
+    first, other = _wire(site, "one", TANKS, 0), _wire(site, "two", FRIGATE, 1)
     batch = process_and_load(site, TWO, [first, other], record_fetches=False)  # one batch: its first copy wins
     assert batch.articles_duplicate == 1
     assert _sql(site, "select distinct batch_id from raw.payloads") == [(batch.batch_id,)]
@@ -419,11 +429,9 @@ def test_an_article_seen_twice_in_one_batch_was_last_seen_at_the_later_fetch(sit
 
 
 def test_a_replay_drops_a_copy_its_batch_dropped_behind_an_unchanged_one(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    wire = "https://wire.example/x"
-    tanks, frigate = "Poland buys tanks. " * 10, "Japan launches a frigate. " * 10
-    process_and_load(site, TWO, [_landed(site, "one", _rss(item(wire, "Wire story", tanks)), 0)], record_fetches=False)
-    seen_again = _landed(site, "one", _rss(item(wire, "Wire story", tanks)) + b"\n", 1)  # unchanged: a sighting
-    other = _landed(site, "two", _rss(item(wire, "Wire story", frigate)), 2)  # dropped behind it, not a revision
+    process_and_load(site, TWO, [_wire(site, "one", TANKS, 0)], record_fetches=False)
+    seen_again = _wire(site, "one", TANKS, 1, tail=b"\n")  # unchanged: a sighting
+    other = _wire(site, "two", FRIGATE, 2)  # dropped behind it, not a revision
     process_and_load(site, TWO, [seen_again, other], record_fetches=False)
     before = _state(site)
     assert [row[2] for row in before["articles"]] == [1]
@@ -435,12 +443,10 @@ def test_a_replay_drops_a_copy_its_batch_dropped_behind_an_unchanged_one(site: S
 
 
 def test_a_replay_cut_after_two_copies_takes_the_batch_of_the_later(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    wire = "https://wire.example/x"
-    tanks, frigate = "Poland buys tanks. " * 10, "Japan launches a frigate. " * 10
-    first = _landed(site, "one", _rss(item(wire, "Wire story", tanks)), 0)
+    first = _wire(site, "one", TANKS, 0)
     process_and_load(site, TWO, [first], record_fetches=False)
-    seen_again = _landed(site, "one", _rss(item(wire, "Wire story", tanks)) + b"\n", 1)
-    other = _landed(site, "two", _rss(item(wire, "Wire story", frigate)), 2)  # dropped behind the unchanged copy
+    seen_again = _wire(site, "one", TANKS, 1, tail=b"\n")
+    other = _wire(site, "two", FRIGATE, 2)  # dropped behind the unchanged copy
     process_and_load(site, TWO, [seen_again, other], record_fetches=False)
     before = _state(site)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", first.size + seen_again.size)  # the first two in one replay batch
@@ -452,15 +458,11 @@ def test_a_replay_cut_after_two_copies_takes_the_batch_of_the_later(site: Settin
 def test_a_replay_rewrites_the_copy_a_polled_batch_kept_behind_one_fetched_earlier(
     site: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    wire = "https://wire.example/x"
-    kept = _landed(site, "one", _rss(item(wire, "Wire story", "Poland buys tanks. " * 10)), 2)
-    earlier = _landed(site, "two", _rss(item(wire, "Wire story", "Japan launches a frigate. " * 10)), 1)
+    kept, earlier = _wire(site, "one", TANKS, 2), _wire(site, "two", FRIGATE, 1)
     process_and_load(site, TWO, [kept, earlier], record_fetches=False)  # the catalog's order: feed one's copy is kept
     before = _state(site)
     assert before["texts"][0][1].startswith("Poland")
-    con = duckdb.connect(str(site.warehouse))  # as if they were stale (an older gazetteer): a replay makes them again
-    con.execute("delete from raw.mentions")
-    con.close()
+    _stale_mentions(site)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
     replay(site)  # feed two's copy first, fetched before the article's revision: a sighting; then the copy kept
     assert _state(site) == before
