@@ -260,6 +260,19 @@ def test_every_suite_runs_again_in_the_same_process_without_being_stored_again(s
     assert len(list((gx / "uncommitted" / "validations").rglob("*.json"))) == 6
 
 
+def test_results_carry_no_fingerprint_of_the_frame(settings: Settings) -> None:
+    """GX hashes no frame it validates (`expectations.runner._no_fingerprints`): its results keep the load time but
+    not the fingerprint, which nothing reads and which cost most of a suite run."""
+    from datetime import UTC, datetime
+
+    from ingest.validate import validate_articles
+
+    assert len(validate_articles(settings.gx_dir, [_article(i, datetime.now(UTC)) for i in range(3)]).good) == 3
+    results = list((settings.gx_dir / "gx" / "uncommitted" / "validations").rglob("*.json"))
+    markers = [json.loads(path.read_text())["meta"]["batch_markers"] for path in results]
+    assert markers and all("ge_load_time" in m and "pandas_data_fingerprint" not in m for m in markers)
+
+
 def test_a_suite_changed_by_thresholds_or_by_another_process_is_stored_again(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
