@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from expectations import import_gx
 from expectations.config import Thresholds
 
 SUITE_NAME = "articles_batch"
@@ -43,7 +44,7 @@ def parameters(now: datetime) -> dict[str, Any]:
 def row_level(limits: Thresholds) -> list[Any]:
     """`published_at`'s upper bound moves with the clock, so it is a parameter (`parameters(now)`): the suite
     itself stays the same from batch to batch, and is stored and built once per process, not per batch."""
-    import great_expectations.expectations as gxe
+    gxe = import_gx().expectations
 
     return [
         gxe.ExpectColumnValuesToNotBeNull(column="article_id"),
@@ -63,7 +64,7 @@ def row_level(limits: Thresholds) -> list[Any]:
 
 
 def structural() -> list[Any]:
-    import great_expectations.expectations as gxe
+    gxe = import_gx().expectations
 
     return [
         gxe.ExpectTableColumnsToMatchSet(column_set=COLUMNS, exact_match=True),
@@ -94,6 +95,6 @@ def schema_types(frame: Any) -> list[str]:
 
 def gate(limits: Thresholds) -> list[Any]:
     """On a frame with one row per entry and a 0/1 `rejected` column."""
-    import great_expectations.expectations as gxe
+    gxe = import_gx().expectations
 
     return [gxe.ExpectColumnMeanToBeBetween(column="rejected", min_value=0.0, max_value=limits.max_quarantined_share)]

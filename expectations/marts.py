@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from expectations import import_gx
+
 SUITE_PREFIX = "marts"
 KEYS = {"day", "actor_id", "topic_id", "feed_id", "article_id", "entity_id", "actor_a_id", "actor_b_id", "suite"}
 COUNT_SUFFIXES = ("articles", "stories", "mentions", "sources", "_total", "runs", "publishers", "fetches", "days_seen",
@@ -17,7 +19,7 @@ SHARES = ("share_of_articles", "share_of_stories", "share_of_topic", "linkage_in
 
 
 def for_columns(columns: list[str], numeric: set[str]) -> list[Any]:
-    import great_expectations.expectations as gxe
+    gxe = import_gx().expectations
 
     expectations: list[Any] = []
     for column in columns:
@@ -32,6 +34,6 @@ def for_columns(columns: list[str], numeric: set[str]) -> list[Any]:
 
 def day_spine() -> list[Any]:
     """On a frame of (entity, gap_days): consecutive days of one entity are never more than a day apart."""
-    import great_expectations.expectations as gxe
+    gxe = import_gx().expectations
 
     return [gxe.ExpectColumnValuesToBeBetween(column="gap_days", min_value=1, max_value=1)]

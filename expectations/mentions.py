@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from expectations import import_gx
+
 SUITE_NAME = "mentions_batch"
 COLUMNS = ["row_key", "article_id", "kind", "entity_id", "field", "start", "end", "text_length"]
 
@@ -28,7 +30,7 @@ def parameters(known_ids: Iterable[str], present: Iterable[str]) -> dict[str, An
 
 
 def row_level() -> list[Any]:
-    import great_expectations.expectations as gxe
+    gxe = import_gx().expectations
 
     return [
         gxe.ExpectColumnValuesToBeInSet(column="entity_id", value_set={"$PARAMETER": KNOWN_IDS}),
@@ -41,6 +43,6 @@ def row_level() -> list[Any]:
 
 
 def structural() -> list[Any]:
-    import great_expectations.expectations as gxe
+    gxe = import_gx().expectations
 
     return [gxe.ExpectTableColumnsToMatchSet(column_set=COLUMNS, exact_match=True)]

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from expectations import import_gx
+
 ROW_KEY = "row_key"
 DATASOURCE = "defnews_batches"
 
@@ -106,8 +108,7 @@ def _open(project_dir: Path) -> Any:
         key = str(project_dir.resolve())
         if key in _CONTEXTS:
             return _CONTEXTS[key]
-        import great_expectations as gx
-
+        gx = import_gx()
         _no_fingerprints()
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         project_dir.mkdir(parents=True, exist_ok=True)
@@ -196,8 +197,7 @@ def _checkpoint(project_dir: Path, suite_name: str, expectations: list[Any]) -> 
     Writing all three costs about as much as validating 10,000 rows, so a long-lived process (the
     watch loop, a benchmark) reuses them while the expectations stay the same.
     """
-    import great_expectations as gx
-
+    gx = import_gx()
     key, config = (str(project_dir.resolve()), suite_name), repr([e.configuration.to_json_dict() for e in expectations])
     cached = _CHECKPOINTS.get(key)
     if cached and cached[0] == config:
@@ -223,6 +223,7 @@ def run_suite(project_dir: Path, suite_name: str, frame: Any, row_level: list[An
     """Validate `frame` (which must carry a unique `row_key` column) against both severities.
 
     `parameters` are the values of the expectations' `{"$PARAMETER": name}` arguments for this run."""
+    import_gx()  # before any module of GX is imported (`import_gx`)
     from great_expectations.exceptions.resource_freshness import ResourceFreshnessAggregateError, ResourceFreshnessError
 
     for expectation in structural:

@@ -273,6 +273,36 @@ def test_results_carry_no_fingerprint_of_the_frame(settings: Settings) -> None:
     assert markers and all("ge_load_time" in m and "pandas_data_fingerprint" not in m for m in markers)
 
 
+_DEFERRED_SCRIPT = """
+import json, sys
+from datetime import UTC, datetime
+from pathlib import Path
+from tests.integration.test_quality_gate import _article
+from ingest.extract import load_gazetteer
+from ingest.models import Mention
+from ingest.validate import gate, validate_articles, validate_mentions
+from expectations.runner import build_data_docs
+gx_dir, articles = Path(sys.argv[1]), [_article(i, datetime.now(UTC)) for i in range(3)]
+ran = [len(validate_articles(gx_dir, articles).good), gate(gx_dir, 3, 0).success,
+       validate_mentions(gx_dir, articles, [Mention("id0", "actor", "nato", "body", 0, 4, "NATO")],
+                         load_gazetteer().entity_ids())[2].success, build_data_docs(gx_dir).is_file()]
+# what each module holds, read past a lazy module's own attribute lookup (which would load it)
+names = {"scipy.stats": "norm", "altair": "Chart"}
+loaded = {m: names[m] in object.__getattribute__(sys.modules[m], "__dict__") for m in names}
+works = sys.modules["scipy.stats"].norm.cdf(0.0) == 0.5 and sys.modules["altair"].Chart is not None
+print(json.dumps({"ran": ran, "loaded": loaded, "works": works}))
+"""
+
+
+def test_gx_is_imported_with_what_no_suite_uses_left_unloaded_until_read(settings: Settings) -> None:
+    """`expectations.import_gx`: a process that validates a batch and renders Data Docs never runs scipy.stats or
+    altair (GX imports both), and either loads as usual once read. A fresh interpreter: GX is imported once a process."""
+    done = subprocess.run([sys.executable, "-c", _DEFERRED_SCRIPT, str(settings.gx_dir)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, check=True)  # fmt: skip
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report == {"ran": [3, True, True, True], "loaded": {"scipy.stats": False, "altair": False}, "works": True}
+
+
 def test_a_suite_changed_by_thresholds_or_by_another_process_is_stored_again(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
