@@ -31,6 +31,8 @@ def import_gx() -> ModuleType:
     importing it directly) this changes nothing. tests/integration/test_quality_gate.py checks that a batch's
     validation and its Data Docs leave them unloaded. (Python 3.11's LazyLoader is not safe for two threads reading one
     such module first at once, cpython gh-114763; no code here reads them at all.)
+
+    Once imported, GX's expectations read their kwargs faster (`speedups`).
     """
     with _IMPORTING:
         if "great_expectations" not in sys.modules:
@@ -40,6 +42,9 @@ def import_gx() -> ModuleType:
                 import great_expectations  # noqa: F401 - imported for sys.modules
             finally:
                 sys.meta_path.remove(finder)
+        from expectations import speedups
+
+        speedups.apply()
     return sys.modules["great_expectations"]
 
 
