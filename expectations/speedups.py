@@ -30,16 +30,18 @@ WRITTEN_FROM = {
     "_get_success_kwarg": "baef37a186b40871",
 }
 ORIGINALS: dict[str, Any] = {}  # GX's own methods, once replaced
+_DIFFERENT: list[bool] = []  # set when GX's methods were found to differ: not looked at again
 
 
 def apply() -> bool:
     """Replace the methods on GX's `Expectation` (once per process); False, changing nothing, where GX's differ."""
     from great_expectations.expectations.expectation import Expectation
 
-    if ORIGINALS:
-        return True
+    if ORIGINALS or _DIFFERENT:
+        return bool(ORIGINALS)
     found = {name: _source_hash(getattr(Expectation, name, None)) for name in WRITTEN_FROM}
     if found != WRITTEN_FROM:
+        _DIFFERENT.append(True)
         changed = sorted(name for name in WRITTEN_FROM if found[name] != WRITTEN_FROM[name])
         log.info("GX's Expectation.%s differ from those expectations.speedups was written from: left as GX has them",
                  ", ".join(changed))  # fmt: skip
@@ -70,7 +72,8 @@ def _domain(expectation: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _success(expectation: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-    domain_kwargs = _domain(expectation, kwargs)
+    own = type(expectation)._get_domain_kwargs is _get_domain_kwargs  # else a subclass's, called as GX calls it
+    domain_kwargs = _domain(expectation, kwargs) if own else expectation._get_domain_kwargs()
     success_kwargs = {key: kwargs.get(key, expectation._get_default_value(key)) for key in expectation.success_keys}
     success_kwargs.update(domain_kwargs)
     return success_kwargs
@@ -104,8 +107,12 @@ def _get_runtime_kwargs(self: Any, runtime_configuration: dict[str, Any] | None 
 
     runtime_configuration = runtime_configuration or {}
     kwargs = self.configuration.kwargs
-    success_kwargs = _success(self, kwargs)
-    runtime_kwargs = {key: runtime_configuration.get(key, _success_kwarg(self, kwargs, key)) for key in self.runtime_keys}
+    kind = type(self)  # a subclass's own helpers are called as GX calls them
+    success_kwargs = _success(self, kwargs) if kind._get_success_kwargs is _get_success_kwargs else self._get_success_kwargs()
+    if kind._get_success_kwarg is ORIGINALS["_get_success_kwarg"]:
+        runtime_kwargs = {key: runtime_configuration.get(key, _success_kwarg(self, kwargs, key)) for key in self.runtime_keys}
+    else:
+        runtime_kwargs = {key: runtime_configuration.get(key, self._get_success_kwarg(key)) for key in self.runtime_keys}
     runtime_kwargs.update(success_kwargs)
     runtime_kwargs["result_format"] = parse_result_format(runtime_kwargs["result_format"])
     return runtime_kwargs

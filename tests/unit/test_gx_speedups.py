@@ -66,3 +66,21 @@ def test_a_parameter_and_a_missing_field_are_read_as_gx_reads_them(caplog: pytes
         theirs = speedups.ORIGINALS["_get_runtime_kwargs"](expectation)
     assert ours == theirs and ours["not_a_field"] is None
     assert sum("not_a_field" in r.getMessage() for r in caplog.records) == 2  # once each
+
+
+def test_a_subclass_overriding_a_helper_has_it_called_as_gx_calls_it() -> None:
+    gxe = import_gx().expectations
+
+    def domain(self: Any) -> dict[str, Any]:
+        return {"column": "overridden"}
+
+    def success_kwarg(self: Any, key: str, default: Any = None) -> Any:
+        return f"own {key}"
+
+    base = gxe.ExpectColumnValuesToNotBeNull
+    for name, attributes in (("OwnDomain", {"_get_domain_kwargs": domain}), ("OwnKwarg", {"_get_success_kwarg": success_kwarg})):
+        expectation = type(f"ExpectSpeedups{name}", (base,), attributes)(column="title")
+        for method in ("_get_success_kwargs", "_get_runtime_kwargs"):
+            assert getattr(expectation, method)() == speedups.ORIGINALS[method](expectation), (name, method)
+    own = type("ExpectSpeedupsOwnDomainTwo", (base,), {"_get_domain_kwargs": domain})(column="title")
+    assert own._get_runtime_kwargs()["column"] == "overridden"
