@@ -15,6 +15,7 @@ in the log). tests/unit/test_gx_speedups.py holds them equal to GX's on every ex
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import logging
@@ -30,18 +31,15 @@ WRITTEN_FROM = {
     "_get_success_kwarg": "baef37a186b40871",
 }
 ORIGINALS: dict[str, Any] = {}  # GX's own methods, once replaced
-_DIFFERENT: list[bool] = []  # set when GX's methods were found to differ: not looked at again
 
 
+@functools.cache  # once per process: its answer stands (a GX found different is not hashed again)
 def apply() -> bool:
-    """Replace the methods on GX's `Expectation` (once per process); False, changing nothing, where GX's differ."""
+    """Replace the methods on GX's `Expectation`; False, changing nothing, where GX's differ."""
     from great_expectations.expectations.expectation import Expectation
 
-    if ORIGINALS or _DIFFERENT:
-        return bool(ORIGINALS)
     found = {name: _source_hash(getattr(Expectation, name, None)) for name in WRITTEN_FROM}
     if found != WRITTEN_FROM:
-        _DIFFERENT.append(True)
         changed = sorted(name for name in WRITTEN_FROM if found[name] != WRITTEN_FROM[name])
         log.info("GX's Expectation.%s differ from those expectations.speedups was written from: left as GX has them",
                  ", ".join(changed))  # fmt: skip
