@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import nh3
@@ -20,6 +22,7 @@ from ingest.dates import parse_loose_date
 from ingest.identity import Identity
 from ingest.language import resolve as resolve_language
 from ingest.models import Article, ParsedFeed, RawEntry
+from ingest.recent import Recent
 
 TRACKING_PARAMS = frozenset(
     {
@@ -179,19 +182,71 @@ def sanitise_html(html: str | None) -> str:
     return nh3.clean(html) if html else ""
 
 
+class Cleaned(NamedTuple):
+    """What normalising makes of an entry's title, body and the feed's language hint, whatever the copy."""
+
+    title: str
+    text: str
+    html: str  # sanitised
+    language: str | None
+    language_detected: str | None
+    content_hash: str
+    story_key: str
+
+
+def clean_entry(title_html: str | None, body_html: str | None, hint: str | None) -> Cleaned:
+    """The costly part of normalising (HTML to text, sanitising, the language), from these three alone."""
+    title, text = html_to_text(title_html), html_to_text(body_html)
+    language, detected = resolve_language(hint, f"{title}\n{text}")
+    return Cleaned(title, text, sanitise_html(body_html), language, detected, stable_id("content", title, text),
+                   story_key(title))  # fmt: skip
+
+
+# What a process keeps of the entries it cleaned (`CLEANED`), as `_kept_size` counts it: about 700 entries of the
+# generator's (3.5 KB of text, as much HTML, often two bytes a character, and the raw title and HTML of the key).
+CLEANED_BYTES = 16 * 1024 * 1024
+
+CleanedKey = tuple[str | None, str | None, str | None]  # what `clean_entry` reads: title, body (HTML) and the hint
+
+
+def _kept_size(key: CleanedKey, cleaned: Cleaned) -> int:
+    """Its strings as Python holds them (the key's too), the `Cleaned` tuple, and the key's tuple with its place in
+    the map (about 200 bytes)."""
+    return sum(map(sys.getsizeof, (*key, *cleaned))) + sys.getsizeof(cleaned) + 200
+
+
+# this process's entries cleaned last (`ingest.recent`), by the very strings `clean_entry` reads
+CLEANED: Recent[CleanedKey, Cleaned] = Recent(CLEANED_BYTES, _kept_size)
+
+
+def cleaned(title_html: str | None, body_html: str | None, hint: str | None,
+            recent: Recent[CleanedKey, Cleaned] | None = CLEANED) -> Cleaned:  # fmt: skip
+    """`clean_entry`, given from `recent` when the same three were cleaned lately (the same string objects: a copy
+    costs a lookup, not 0.5 ms of HTML parsing, sanitising and language scoring, and the copies a worker pickles to
+    the writer share their text). The key is the strings themselves, compared whole: never another entry's text.
+    None: cleaned here, kept nowhere."""
+    if recent is None:
+        return clean_entry(title_html, body_html, hint)
+    key = (title_html, body_html, hint)
+    found = recent.get(key)
+    if found is None:
+        found = clean_entry(title_html, body_html, hint)
+        recent.put(key, found)
+    return found
+
+
 def normalise_entry(entry: RawEntry, identity: Identity, *, feed_id: str, language: str | None, payload_sha256: str,
-                    fetched_at: datetime) -> Article:  # fmt: skip
-    title = html_to_text(entry.title)
+                    fetched_at: datetime, recent: Recent[CleanedKey, Cleaned] | None = CLEANED) -> Article:  # fmt: skip
+    """The entry as an `Article`; its title, text and HTML cleaned through `recent` (`cleaned`)."""
     html = entry.content_html or entry.summary_html
-    text = html_to_text(html)
+    made = cleaned(entry.title, html, language, recent)
     published_at, flag = resolve_date(entry.published, fetched_at, entry.published_raw)
-    resolved, detected = resolve_language(language, f"{title}\n{text}")
     return Article(
-        article_id=identity.article_id, feed_id=feed_id, url=identity.url, guid=entry.guid, title=title, text=text,
-        published_at=published_at, date_flag=flag, language=resolved, language_detected=detected,
-        author=clean_text(entry.author)[:300] if entry.author else None, content_hash=stable_id("content", title, text),
-        story_key=story_key(title), payload_sha256=payload_sha256, position=entry.position, fetched_at=fetched_at,
-        html=sanitise_html(html), entry_key=identity.key,
+        article_id=identity.article_id, feed_id=feed_id, url=identity.url, guid=entry.guid, title=made.title,
+        text=made.text, published_at=published_at, date_flag=flag, language=made.language,
+        language_detected=made.language_detected, author=clean_text(entry.author)[:300] if entry.author else None,
+        content_hash=made.content_hash, story_key=made.story_key, payload_sha256=payload_sha256,
+        position=entry.position, fetched_at=fetched_at, html=made.html, entry_key=identity.key,
     )  # fmt: skip
 
 
