@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import dataclasses
 import hashlib
 import io
@@ -406,6 +407,79 @@ def bench_end_to_end_batched(root: Path, files: list[Path], out: dict[str, Any])
                end_to_end_batched_again_s=round(t["again"], 3))  # fmt: skip
 
 
+# --------------------------------------------------------------------------- polled snapshots
+
+# A feed as a poller lands it: each snapshot its newest SNAPSHOT_WINDOW entries, SNAPSHOT_STEP of them new since the
+# one before. Its body changes at every poll that brings a new entry (and, for many feeds, at every poll: a new
+# `lastBuildDate`), so each snapshot is parsed and normalised whole, and a replay meets each entry in every snapshot
+# that held it: SNAPSHOT_WINDOW / SNAPSHOT_STEP times here.
+SNAPSHOT_WINDOW, SNAPSHOT_STEP = 20, 4
+
+
+def write_snapshots(pages: list[Path], out: Path, window: int = SNAPSHOT_WINDOW,
+                    step: int = SNAPSHOT_STEP) -> list[tuple[str, Path]]:  # fmt: skip
+    """The snapshots of each feed's first page (`pages`), written to `out`; (feed, file) in the order polled: round by
+    round, every feed once a round, oldest round first."""
+    from lxml import etree
+
+    out.mkdir(parents=True, exist_ok=True)
+    rounds: list[list[tuple[str, Path]]] = []
+    for page in pages:
+        tree = etree.parse(str(page), etree.XMLParser(resolve_entities=False, huge_tree=True))
+        root = tree.getroot()
+        items = [e for e in root.iter() if etree.QName(e).localname in ("item", "entry")]
+        for item in items:
+            parent = item.getparent()
+            assert parent is not None
+            parent.remove(item)
+        for seq in (e for e in root.iter() if etree.QName(e).localname == "Seq"):  # RDF's list of the items
+            for li in list(seq):
+                seq.remove(li)
+        holder = root if etree.QName(root).localname in ("RDF", "feed") else next(root.iter("{*}channel"))
+        ends = range(len(items), window - 1, -step) if len(items) >= window else [len(items)]
+        for number, end in enumerate(ends):  # oldest window first: the items are newest first
+            snapshot = copy.deepcopy(tree)
+            target = snapshot.getroot() if holder is root else next(snapshot.getroot().iter("{*}channel"))
+            for item in items[max(0, end - window) : end]:
+                target.append(copy.deepcopy(item))
+            path = out / f"{page.stem}@{number:04d}.xml"
+            snapshot.write(str(path), xml_declaration=True, encoding="utf-8")
+            if number == len(rounds):
+                rounds.append([])
+            rounds[number].append((page.stem, path))
+    return [polled for one_round in rounds for polled in one_round]
+
+
+def bench_snapshots(root: Path, truth: Any, out: dict[str, Any]) -> None:
+    """The corpus as polled (`write_snapshots`), each snapshot landed as a fetch of its feed, loaded in batches as
+    `defnews ingest-files` loads files: the copies an article has in later snapshots are sightings, and what a worker
+    cleaned and extracted lately is given again (`ingest.recent`)."""
+    from ingest import landing
+    from ingest.models import Feed, FetchResult
+
+    first_pages = {f["feed"]: root / "corpus" / f["path"] for f in reversed(truth.files)}  # each feed's newest entries
+    polled = write_snapshots(sorted(first_pages.values()), root / "snapshots")
+    settings = settings_for(root / "snapshots-data")
+    feeds = {name: Feed(id=f"snap-{name}", url=f"http://127.0.0.1/{name}.xml", publisher=name) for name, _ in polled}
+    start, fetches = datetime(2026, 3, 1, tzinfo=UTC), []
+    for number, (name, path) in enumerate(polled):
+        body = path.read_bytes()
+        fetches.append(FetchResult(feed_id=feeds[name].id, url=feeds[name].url, requested_at=start + timedelta(minutes=number),
+                                   outcome="ok", status_code=200, size=len(body), sha256=landing.land(settings.landing_dir, body),
+                                   final_url=None))  # fmt: skip
+    t: dict[str, float] = {}
+    own = cpu_seconds(resource.RUSAGE_SELF)
+    with DescendantsCpu(os.getpid()) as workers, clock(t, "total"):
+        stats = pipeline.load_in_batches(settings, list(feeds.values()), fetches, source="files")
+    own = cpu_seconds(resource.RUSAGE_SELF) - own - workers.cost
+    entries_per_s = rate(stats.entries_seen, t["total"])
+    out.update(snapshots_entries_per_s=entries_per_s, snapshots_s=round(t["total"], 3),
+               snapshots_files=len(polled), snapshots_entries=stats.entries_seen, snapshots_articles=stats.articles_new,
+               snapshots_batches=stats.batches,
+               snapshots_vs_feedparser_ratio=round(entries_per_s / max(out["feedparser_entries_per_s"], 1e-9), 3),
+               **cpu_figures("snapshots", stats.entries_seen, t["total"], own, workers))  # fmt: skip
+
+
 # --------------------------------------------------------------------------- fetch
 
 
@@ -673,6 +747,8 @@ def run(root: Path, quick: bool) -> dict[str, Any]:
     bench_end_to_end(root, files, out)
     log("end to end in batches, as `defnews ingest-files` runs (the workers two batches ahead), then the same files again")
     bench_end_to_end_batched(root, files, out)
+    log(f"polled snapshots: each feed's newest {SNAPSHOT_WINDOW} entries, {SNAPSHOT_STEP} new a poll, loaded in batches")
+    bench_snapshots(root, truth, out)
     log(f"fetch: {fetch_feeds} loopback feeds, {int(LATENCY_S * 1000)} ms each")
     small = generate(root / "small", 1, 20, 1, 7)
     bench_fetch(root, fetch_feeds, (root / "small" / small.files[0]["path"]).read_bytes(), out)
