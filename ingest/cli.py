@@ -63,15 +63,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest_files(args: argparse.Namespace) -> int:
-    from ingest.pipeline import files_as_fetches, load_in_batches
+    from ingest.pipeline import feed_files, files_as_fetches, load_in_batches
 
     settings = _settings(args)
-    paths: list[Path] = []
-    for raw in args.paths:
-        path = Path(raw)
-        if not path.exists():
-            raise FileNotFoundError(f"{path} does not exist")
-        paths.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+    paths, left_out = feed_files(Path(raw) for raw in args.paths)
+    if left_out:
+        shown = ", ".join(str(p) for p in left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+        log.warning("ingest-files: %d file(s) under the folders given are no feed body (hidden or JSON), left out: %s",
+                    len(left_out), shown)  # fmt: skip
     feeds, fetches = files_as_fetches(paths, settings)
     stats = load_in_batches(settings, feeds, fetches, source="files")
     print(json.dumps(stats.as_dict()))

@@ -471,6 +471,29 @@ def ingest_batch(settings: Settings, catalog: Catalog | None = None, *, due_only
     return process_and_load(settings, catalog.feeds, fetches, fulltext=catalog if fulltext else None)
 
 
+# Under a folder given to `defnews ingest-files`: files that are no feed body. Hidden files (".DS_Store", an editor's
+# swap file) and JSON (the generator's `ground_truth.json`; JSON Feed is not a format this pipeline reads). A file
+# named on the command line is always taken.
+NOT_FEEDS = (".json",)
+
+
+def feed_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The files to ingest from `paths` (a file as given; every file under a folder, in name order, but hidden ones
+    and `NOT_FEEDS`), and those left out under the folders. A path that does not exist raises FileNotFoundError."""
+    taken: list[Path] = []
+    left_out: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist")
+        if not path.is_dir():
+            taken.append(path)
+            continue
+        for found in sorted(p for p in path.rglob("*") if p.is_file()):
+            hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
+            (left_out if hidden or found.suffix.lower() in NOT_FEEDS else taken).append(found)
+    return taken, left_out
+
+
 def files_as_fetches(paths: Iterable[Path], settings: Settings) -> tuple[list[Feed], list[FetchResult]]:
     """Treat local files as fetched bodies: each file is its own feed, `file-<stem>`, fetched a microsecond after the
     one before it (a replay takes them in the order given, as the first load did)."""

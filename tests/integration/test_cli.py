@@ -84,6 +84,28 @@ def test_ingest_files_then_replay_is_idempotent(tmp_path: Path) -> None:
     assert _extracted(tmp_path / "data" / "warehouse.duckdb") == extracted
 
 
+def test_ingest_files_leaves_out_what_under_a_folder_is_no_feed(tmp_path: Path) -> None:
+    """A generated corpus holds `ground_truth.json` beside its feeds; a folder may hold hidden files. Under a folder
+    they are left out, and said so; a file named on the command line is taken whatever it is."""
+    folder = tmp_path / "corpus"
+    (folder / ".git").mkdir(parents=True)
+    feed = (FIXTURES / "corrupted.xml").read_bytes()
+    (folder / "outlet.xml").write_bytes(feed)
+    (folder / "ground_truth.json").write_text('{"entries": 2}', encoding="utf-8")
+    (folder / ".outlet.xml.swp").write_bytes(feed)
+    (folder / ".git" / "packed.xml").write_bytes(feed)
+    done = defnews("ingest-files", str(folder), "--data-dir", str(tmp_path / "data"))
+    assert done.returncode == 0, done.stderr
+    stats = json.loads(done.stdout)
+    assert (stats["feeds_total"], stats["articles_new"]) == (1, 2)
+    assert "3 file(s) under the folders given are no feed body" in done.stderr and "ground_truth.json" in done.stderr
+    named = defnews("ingest-files", str(folder / "ground_truth.json"), "--data-dir", str(tmp_path / "data"))
+    assert named.returncode == 0, named.stderr
+    assert json.loads(named.stdout)["feeds_total"] == 1 and "left out" not in named.stderr
+    missing = defnews("ingest-files", str(folder / "nope.xml"), "--data-dir", str(tmp_path / "data"))
+    assert missing.returncode != 0 and "does not exist" in missing.stderr
+
+
 def _extracted(warehouse: Path) -> dict[str, int]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
