@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract import extract, load_gazetteer
+from ingest.extract import Gazetteer, extract, load_gazetteer
 from ingest.identity import NoIdentity, assign
 from ingest.models import Article
 from ingest.normalize import Cleaned, CleanedKey, base_for, clean_entry, cleaned, normalise_entry
 from ingest.parse import ParseError, parse_feed
-from ingest.process import Processed, extract_new
+from ingest.process import Extracted, ExtractionKey, Processed, extract_new
 from ingest.recent import Recent
 from ingest.shingles import shingle_hashes, story_signatures
 from tests.conftest import FIXTURES, SAMPLES
@@ -88,14 +88,14 @@ def _article(title: str, text: str, content_hash: str = "h") -> Article:
                    story_key="s", payload_sha256="p", position=0, fetched_at=NOW)  # fmt: skip
 
 
-def _extracted(article: Article, recent: Recent | None, gaz=None) -> Processed:  # type: ignore[no-untyped-def, type-arg]
+def _extracted(article: Article, recent: Recent[ExtractionKey, Extracted] | None, gaz: Gazetteer | None = None) -> Processed:
     part = Processed(articles=[article])
     extract_new(part, gaz or load_gazetteer(), 0, None, recent)
     return part
 
 
 def test_an_article_met_again_in_another_task_is_given_its_first_extraction() -> None:
-    recent: Recent = Recent(16 * 1024 * 1024, lambda *_: 1)  # type: ignore[type-arg]
+    recent: Recent[ExtractionKey, Extracted] = Recent(16 * 1024 * 1024, lambda *_: 1)
     gaz = load_gazetteer()
     article = _article("Xi Jinping meets Putin", "NATO's Mark Rutte warned Beijing over Taiwan. Poland agreed.")
     first, again = _extracted(article, recent), _extracted(article, recent)
@@ -107,7 +107,7 @@ def test_an_article_met_again_in_another_task_is_given_its_first_extraction() ->
 
 
 def test_an_extraction_is_given_again_only_for_the_same_text_and_gazetteer() -> None:
-    recent: Recent = Recent(16 * 1024 * 1024, lambda *_: 1)  # type: ignore[type-arg]
+    recent: Recent[ExtractionKey, Extracted] = Recent(16 * 1024 * 1024, lambda *_: 1)
     gaz = load_gazetteer()
     article = _article("Xi Jinping meets Putin", "Taiwan and Japan.")
     _extracted(article, recent)
@@ -123,7 +123,7 @@ def test_an_extraction_is_given_again_only_for_the_same_text_and_gazetteer() -> 
 
 
 def test_a_kept_signature_holds_only_its_own_hashes_and_cannot_be_changed() -> None:
-    recent: Recent = Recent(16 * 1024 * 1024, lambda *_: 1)  # type: ignore[type-arg]
+    recent: Recent[ExtractionKey, Extracted] = Recent(16 * 1024 * 1024, lambda *_: 1)
     part = Processed(articles=[_article("Xi Jinping meets Putin", "Taiwan."), dataclasses.replace(
         _article("NATO meets", "Poland and Japan."), article_id="a2")])  # fmt: skip
     extract_new(part, load_gazetteer(), 0, None, recent)
